@@ -1,0 +1,5 @@
+"""Run criimages as `python -m criimages`."""
+
+from criimages.cli import run
+
+run()

@@ -1,0 +1,200 @@
+"""Turn stored images into the CRI images CRI-O returns from ListImages.
+
+The rules are CRI-O's (server/image_list.go ConvertImage, internal/storage/image.go
+buildImageResult, parseImageNames and makeRepoDigests) and containers/image's size computation
+(storage/storage_src.go getSize), at the versions the conformance outputs were captured with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from criimages.errors import ConfigError, ImageError, InvalidReference
+from criimages.manifest import image_user, read_config
+from criimages.reference import Reference, parse_normalized
+from criimages.store import Store, StoredImage, big_data_size
+
+_INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class CriImage:
+    """The CRI Image message that CRI-O builds for one stored image."""
+
+    id: str
+    repo_tags: tuple[str, ...]
+    repo_digests: tuple[str, ...]
+    size: int
+    uid: int | None
+    username: str
+    pinned: bool
+
+
+def convert_images(store: Store, pinned_patterns: Sequence[re.Pattern[str]] = ()) -> list[CriImage]:
+    """Convert every image of the store in store order; the first image CRI-O cannot convert fails all."""
+    first_by_id: dict[str, StoredImage] = {}
+    for image in store.images:
+        first_by_id.setdefault(image.id, image)
+    return [convert_image(store, image, first_by_id[image.id], pinned_patterns) for image in store.images]
+
+
+def convert_image(
+    store: Store,
+    image: StoredImage,
+    data_owner: StoredImage | None = None,
+    pinned_patterns: Sequence[re.Pattern[str]] = (),
+) -> CriImage:
+    """Convert one stored image; data_owner is the record whose big data the store serves for this ID."""
+    owner = data_owner or image
+    tags, digested = parse_names(image)
+    image_digest, repo_digests = make_repo_digests(image, tags, digested)
+
+    if not repo_digests and image.names_history and image_digest:
+        # The PreviousName fallback: the first names-history entry cut at its first colon, even when
+        # that colon belongs to a registry port or a digest.
+        previous_name = image.names_history[0].split(":", 1)[0]
+        repo_digests = [f"{previous_name}@{image_digest}"]
+
+    uid, username = split_user(image_user(read_config(owner), image.id))
+    return CriImage(
+        id=image.id,
+        repo_tags=tuple(sorted(str(tag) for tag in tags)),
+        repo_digests=tuple(sorted(repo_digests)),
+        size=image_size(store, owner),
+        uid=uid,
+        username=username,
+        pinned=is_pinned(image.names, pinned_patterns),
+    )
+
+
+def parse_names(image: StoredImage) -> tuple[list[Reference], list[Reference]]:
+    """Split the stored names into tagged and digested references; a name with a digest counts as digested."""
+    tags: list[Reference] = []
+    digested: list[Reference] = []
+    for name in image.names:
+        try:
+            reference = parse_normalized(name)
+        except InvalidReference as error:
+            raise ImageError(f"invalid name {name!r} in image {image.id}: {error}") from None
+        if reference.digest:
+            digested.append(reference)
+        elif reference.tag:
+            tags.append(reference)
+        else:
+            raise ImageError(f"invalid name {name!r} in image {image.id}: it has neither a tag nor a digest")
+    return tags, digested
+
+
+def make_repo_digests(image: StoredImage, tags: Iterable[Reference], digested: Sequence[Reference]) -> tuple[str, list[str]]:
+    """Return the image digest and the repo digests: the digested names, then every repository with every digest.
+
+    The generated repository@digest pairs may never have existed on a registry; CRI-O adds them by
+    design. A digested name stored twice stays twice, and only generated pairs are deduplicated.
+    """
+    image_digest = image.digest or image.big_data_digests.get("manifest", "")
+    repo_digests = [str(reference) for reference in digested]
+    if not image_digest:
+        return "", repo_digests
+
+    digests = [image_digest] + [d for d in image.digests if d != image_digest]
+    known = set(repo_digests)
+    for reference in [*tags, *digested]:
+        for digest in digests:
+            pair = f"{reference.repository}@{digest}"
+            if pair not in known:
+                known.add(pair)
+                repo_digests.append(pair)
+    return image_digest, repo_digests
+
+
+def split_user(user: str) -> tuple[int | None, str]:
+    """Split an image's User as CRI-O's getUserFromImage does: a numeric part before ":" is the uid."""
+    if not user:
+        return None, ""
+    name = user.split(":", 1)[0]
+    uid = _parse_go_int64(name)
+    if uid is None:
+        return None, name
+    return uid, ""
+
+
+def _parse_go_int64(text: str) -> int | None:
+    # strconv.ParseInt(text, 10, 64): an optional sign and ASCII digits, nothing else, within int64.
+    digits = text[1:] if text[:1] in "+-" and text else text
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return None
+    value = int(text)
+    return value if -(2**63) <= value <= _INT64_MAX else None
+
+
+def image_size(store: Store, image: StoredImage) -> int:
+    """Return the size CRI-O reports: big data, signatures and the uncompressed size of each layer in the chain."""
+    total = sum(big_data_size(image, key) for key in image.big_data_names)
+    total += sum(_signature_sizes(image))
+
+    layer_id = image.top_layer
+    seen: set[str] = set()
+    while layer_id:
+        layer = store.find_layer(layer_id)
+        if layer is None:
+            raise ImageError(f"image {image.id}: layer {layer_id} is not known to the store")
+        if layer.id in seen:
+            raise ImageError(f"image {image.id}: the parent chain of layer {image.top_layer} loops at layer {layer.id}")
+        seen.add(layer.id)
+        if not layer.diff_digest and not layer.toc_digest:
+            raise ImageError(f"image {image.id}: size for layer {layer.id!r} is unknown (no diff-digest and no toc-digest)")
+        if layer.diff_size < 0 and not layer.toc_digest:
+            raise ImageError(f"image {image.id}: size for layer {layer.id!r} is unknown (diff-size {layer.diff_size})")
+        total += max(layer.diff_size, 0)
+        layer_id = layer.parent
+
+    if total > _INT64_MAX:
+        raise ImageError(f"image {image.id}: size {total} does not fit in a 64-bit integer")
+    return total
+
+
+def _signature_sizes(image: StoredImage) -> list[int]:
+    """Return metadata's "signature-sizes"; the per-instance "signatures-sizes" map is not counted, as in getSize."""
+    if not image.metadata:
+        return []
+    try:
+        metadata = json.loads(image.metadata)
+    except (ValueError, RecursionError) as error:
+        raise ImageError(f"image {image.id}: metadata is not valid JSON: {error}") from None
+    if not isinstance(metadata, dict):
+        raise ImageError(f"image {image.id}: metadata is not a JSON object")
+    sizes = metadata.get("signature-sizes")
+    if sizes is None:
+        return []
+    if not isinstance(sizes, list) or not all(type(size) is int for size in sizes):
+        raise ImageError(f"image {image.id}: metadata signature-sizes is not a list of integers")
+    return sizes
+
+
+def compile_pinned_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    """Compile pinned_images patterns as CRI-O's CompileRegexpsForPinnedImages, all case-insensitive.
+
+    "*word*" matches anywhere, "prefix*" matches the prefix anywhere (unanchored), anything else
+    matches the whole name.
+    """
+    compiled = []
+    for pattern in patterns:
+        if not pattern:
+            continue
+        if pattern == "*":
+            raise ConfigError("pinned image pattern '*' is invalid: CRI-O cannot compile it; list the images to pin")
+        if len(pattern) > 1 and pattern.startswith("*") and pattern.endswith("*"):
+            compiled.append(re.compile(re.escape(pattern[1:-1]), re.IGNORECASE))
+        elif pattern.endswith("*"):
+            compiled.append(re.compile(re.escape(pattern[:-1]) + ".*", re.IGNORECASE))
+        else:
+            compiled.append(re.compile("^" + re.escape(pattern) + r"\Z", re.IGNORECASE))
+    return compiled
+
+
+def is_pinned(names: Iterable[str], patterns: Sequence[re.Pattern[str]]) -> bool:
+    """Tell whether any raw stored name matches a pinned pattern."""
+    return any(pattern.search(name) for name in names for pattern in patterns)

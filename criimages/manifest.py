@@ -1,0 +1,235 @@
+"""Find an image's config through its stored manifest, as containers/image does for CRI-O.
+
+CRI-O reads every image's manifest (choosing the instance for this machine from an index) and
+the config it names, and fails the whole listing when it cannot. The rules are containers/image
+v5's: `manifest.GuessMIMEType`, `manifest.NormalizedMIMEType`, the instance choice of
+`manifest/oci_index.go` and `manifest/docker_schema2_list.go`, and `internal/pkg/platform`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from criimages.errors import ImageError
+from criimages.store import StoredImage, read_big_data
+
+DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json"
+DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+DOCKER_SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+
+_KNOWN_TYPES = {DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, DOCKER_SCHEMA2, DOCKER_LIST, OCI_MANIFEST, OCI_INDEX}
+_LISTS = {DOCKER_LIST, OCI_INDEX}
+
+# The big-data key of the image's default manifest (containers/storage ImageDigestBigDataKey).
+MANIFEST_KEY = "manifest"
+
+# Go's GOARCH for the machine names that platform.machine() gives on Linux.
+_GO_ARCHITECTURES = {
+    "x86_64": "amd64",
+    "amd64": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "i386": "386",
+    "i686": "386",
+    "ppc64le": "ppc64le",
+    "s390x": "s390x",
+    "riscv64": "riscv64",
+    "mips64": "mips64le",
+    "loongarch64": "loong64",
+}
+
+# Variants from most to least capable, and the base variant every machine of the architecture runs
+# (containers/image internal/pkg/platform/platform_matcher.go).
+_VARIANT_COMPATIBILITY = {"arm": ("v7", "v6", "v5"), "arm64": ("v8",)}
+_BASE_VARIANTS = {"arm64": "v8"}
+_ZSTD_ANNOTATION = "io.github.containers.compression.zstd"
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """An OS, architecture and variant, as image indexes name them."""
+
+    os: str
+    architecture: str
+    variant: str = ""
+
+
+@cache
+def wanted_platforms() -> tuple[Platform, ...]:
+    """Return the platforms an image instance may have on this machine, the preferred one first."""
+    machine = platform.machine().lower()
+    if machine.startswith("armv"):
+        architecture, variant = "arm", "v" + machine[4]
+    else:
+        architecture, variant = _GO_ARCHITECTURES.get(machine, machine), ""
+        if architecture == "arm64":
+            variant = "v8"
+
+    if variant:
+        order = _VARIANT_COMPATIBILITY.get(architecture, ())
+        variants = list(order[order.index(variant) :]) if variant in order else [variant]
+        variants.append("")
+    else:
+        variants = [""]
+        if architecture in _BASE_VARIANTS:
+            variants.append(_BASE_VARIANTS[architecture])
+    return tuple(Platform("linux", architecture, v) for v in variants)
+
+
+def guess_media_type(blob: bytes) -> str:
+    """Return the manifest media type the way manifest.GuessMIMEType infers it, or "" when unknown."""
+    try:
+        document = json.loads(blob)
+    except ValueError:
+        return ""
+    if not isinstance(document, dict):
+        return ""
+
+    media_type = document.get("mediaType")
+    if media_type in _KNOWN_TYPES:
+        return media_type
+    version = document.get("schemaVersion")
+    if version == 1:
+        return DOCKER_SCHEMA1_SIGNED if document.get("signatures") is not None else DOCKER_SCHEMA1
+    if version == 2:
+        config = document.get("config")
+        if isinstance(config, dict) and config.get("mediaType") == OCI_CONFIG:
+            return OCI_MANIFEST
+        manifests = document.get("manifests")
+        if isinstance(manifests, list) and manifests:
+            return OCI_INDEX
+        return DOCKER_SCHEMA2
+    return ""
+
+
+def read_config(image: StoredImage) -> Mapping[str, Any]:
+    """Return the image's config object, found through its manifest; raises ImageError as CRI-O fails."""
+    blob = read_big_data(image, MANIFEST_KEY)
+    media_type = guess_media_type(blob)
+    if media_type in _LISTS:
+        instance = _choose_instance(image, blob, media_type)
+        blob = read_big_data(image, f"{MANIFEST_KEY}-{instance}")
+        _verify_digest(image, blob, instance, f"manifest {instance}")
+        media_type = guess_media_type(blob)
+        if media_type in _LISTS:
+            raise ImageError(f"image {image.id}: manifest {instance} is a manifest list inside a manifest list")
+
+    document = _parse_object(image, blob, "manifest")
+    if media_type in (DOCKER_SCHEMA2, OCI_MANIFEST):
+        return _config_from_blob(image, document)
+    # NormalizedMIMEType treats every other type as a signed schema 1 manifest, the last resort.
+    return _config_from_schema1(image, document)
+
+
+def image_user(config: Mapping[str, Any], image_id: str) -> str:
+    """Return config.User of an image config, the field CRI-O reads the user from."""
+    section = _folded_get(config, "config")
+    if section is None:
+        return ""
+    if not isinstance(section, dict):
+        raise ImageError(f"image {image_id}: config field 'config' is not an object")
+    user = _folded_get(section, "User")
+    if user is None:
+        return ""
+    if not isinstance(user, str):
+        raise ImageError(f"image {image_id}: config field 'config.User' is not a string: {user!r}")
+    return user
+
+
+def _config_from_blob(image: StoredImage, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+    descriptor = manifest.get("config")
+    digest = descriptor.get("digest") if isinstance(descriptor, dict) else None
+    if not isinstance(digest, str) or not digest:
+        raise ImageError(f"image {image.id}: manifest names no config digest")
+    blob = read_big_data(image, digest)
+    _verify_digest(image, blob, digest, f"config {digest}")
+    return _parse_object(image, blob, f"config {digest}")
+
+
+def _config_from_schema1(image: StoredImage, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+    if manifest.get("schemaVersion") != 1:
+        version = manifest.get("schemaVersion")
+        raise ImageError(f"image {image.id}: unsupported manifest (schema version {version!r}, media type {manifest.get('mediaType')!r})")
+    history = manifest.get("history")
+    if not isinstance(history, list) or not history or not isinstance(history[0], dict):
+        raise ImageError(f"image {image.id}: schema 1 manifest has no history to take the config from")
+    compatibility = history[0].get("v1Compatibility")
+    if not isinstance(compatibility, str):
+        raise ImageError(f"image {image.id}: schema 1 manifest history has no v1Compatibility text")
+    return _parse_object(image, compatibility.encode(), "schema 1 config")
+
+
+def _choose_instance(image: StoredImage, blob: bytes, media_type: str) -> str:
+    """Return the digest of the index entry for this machine, as ChooseInstance does."""
+    index = _parse_object(image, blob, "manifest list")
+    entries = index.get("manifests")
+    if not isinstance(entries, list):
+        entries = []
+
+    best: tuple[int, int, int] | None = None
+    chosen = ""
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+            continue
+        entry_platform = entry.get("platform") if isinstance(entry.get("platform"), dict) else {}
+        candidate = Platform(
+            str(entry_platform.get("os", "")),
+            str(entry_platform.get("architecture", "")),
+            str(entry_platform.get("variant", "")),
+        )
+        for rank, wanted in enumerate(wanted_platforms()):
+            if candidate == wanted:
+                annotations = entry.get("annotations") if isinstance(entry.get("annotations"), dict) else {}
+                # An OCI index prefers gzip instances over zstd ones of the same platform.
+                zstd = media_type == OCI_INDEX and annotations.get(_ZSTD_ANNOTATION) == "true"
+                key = (rank, int(zstd), position)
+                if best is None or key < best:
+                    best, chosen = key, entry["digest"]
+                break
+
+    if not chosen:
+        wanted = wanted_platforms()[0]
+        raise ImageError(
+            f"image {image.id}: no image found in manifest list for architecture {wanted.architecture}, "
+            f"variant {wanted.variant!r}, OS {wanted.os}"
+        )
+    return chosen
+
+
+def _verify_digest(image: StoredImage, blob: bytes, digest: str, what: str) -> None:
+    algorithm, _, expected = digest.partition(":")
+    if algorithm not in ("sha256", "sha384", "sha512"):
+        raise ImageError(f"image {image.id}: {what} uses unsupported digest algorithm {algorithm!r}")
+    actual = hashlib.new(algorithm, blob).hexdigest()
+    if actual != expected:
+        raise ImageError(f"image {image.id}: {what} does not match its digest (content hashes to {algorithm}:{actual})")
+
+
+def _parse_object(image: StoredImage, blob: bytes, what: str) -> dict[str, Any]:
+    try:
+        document = json.loads(blob)
+    except (ValueError, RecursionError) as error:
+        raise ImageError(f"image {image.id}: {what} is not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise ImageError(f"image {image.id}: {what} is not a JSON object")
+    return document
+
+
+def _folded_get(document: Mapping[str, Any], name: str) -> Any:
+    """Return what Go's encoding/json decodes into the field name: the last key equal to it ignoring case."""
+    folded = name.lower()
+    value = None
+    for key, item in document.items():
+        if key == name or key.lower() == folded:
+            value = item
+    return value

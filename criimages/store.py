@@ -1,0 +1,434 @@
+"""Read a containers/storage store without changing it: images.json, layers.json and big data.
+
+The on-disk format is that of containers/storage (images.go, layers.go, store.go), the library
+CRI-O uses. Every file is opened read-only, and the only lock taken is the shared fcntl read lock
+that containers/storage readers take on images.lock and layers.lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import fcntl
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from criimages.config import StoreConfig
+from criimages.errors import StoreError
+from criimages.reference import is_image_id, validate_digest
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCK_TIMEOUT = 30.0
+_LOCK_POLL_INTERVAL = 0.05
+
+# Big-data keys made only of these characters are used as file names as they are (store.go).
+_PLAIN_BIG_DATA_NAME = re.compile(r"[.0-9a-z]+")
+
+# Go's int64 range: containers/storage fails to load a size outside it.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """One record of images.json, with the digest list containers/storage computes on load."""
+
+    id: str
+    digest: str
+    digests: tuple[str, ...]
+    names: tuple[str, ...]
+    names_history: tuple[str, ...]
+    top_layer: str
+    metadata: str
+    big_data_names: tuple[str, ...]
+    big_data_sizes: Mapping[str, int]
+    big_data_digests: Mapping[str, str]
+    images_dir: Path
+    read_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """The fields of a layers.json record that sizes are computed from."""
+
+    id: str
+    parent: str
+    diff_digest: str
+    toc_digest: str
+    diff_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The images of every image store in listing order, and the layers they may use."""
+
+    images: tuple[StoredImage, ...]
+    layers: Mapping[str, Layer]
+    layer_names: Mapping[str, str]
+    driver: str
+
+    def find_layer(self, key: str) -> Layer | None:
+        """Look a layer up as containers/storage does: by ID, then by name, then by unique ID prefix."""
+        layer = self.layers.get(key)
+        if layer is None and key in self.layer_names:
+            layer = self.layers[self.layer_names[key]]
+        if layer is None and key:
+            matches = [layer_id for layer_id in self.layers if layer_id.startswith(key)]
+            if len(matches) == 1:
+                layer = self.layers[matches[0]]
+        return layer
+
+
+def big_data_file_name(key: str) -> str:
+    """Return the file name containers/storage gives the big-data item key (makeBigDataBaseName)."""
+    if _PLAIN_BIG_DATA_NAME.fullmatch(key):
+        return key
+    return "=" + base64.standard_b64encode(key.encode()).decode("ascii")
+
+
+def read_big_data(image: StoredImage, key: str) -> bytes:
+    """Read one big-data item of an image; raises StoreError when the file is missing or unreadable."""
+    path = image.images_dir / image.id / big_data_file_name(key)
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        raise StoreError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)") from None
+    except PermissionError:
+        raise StoreError(f"permission denied reading '{path}'; run criimages with sudo") from None
+    except OSError as error:
+        raise StoreError(f"cannot read '{path}': {error.strerror}") from None
+
+
+def big_data_size(image: StoredImage, key: str) -> int:
+    """Return a big-data item's size: the recorded one, else the file's length (BigDataSize in images.go)."""
+    size = image.big_data_sizes.get(key)
+    if size is not None:
+        return size
+    path = image.images_dir / image.id / big_data_file_name(key)
+    try:
+        return path.stat().st_size
+    except OSError:
+        raise StoreError(
+            f"image {image.id}: size of big-data item {key!r} is unknown: no size recorded and '{path}' cannot be read"
+        ) from None
+
+
+def resolve_driver(config: StoreConfig) -> str:
+    """Return the storage driver: the configured one, else the only "<driver>-images" folder under the root."""
+    if config.driver:
+        return config.driver
+
+    root = config.image_store or config.graph_root
+    try:
+        found = sorted(entry.name[: -len("-images")] for entry in root.iterdir() if entry.name.endswith("-images") and entry.is_dir())
+    except FileNotFoundError:
+        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf") from None
+    except NotADirectoryError:
+        raise StoreError(f"storage root '{root}' is not a directory") from None
+    except PermissionError:
+        raise StoreError(f"permission denied reading storage root '{root}'; run criimages with sudo") from None
+
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise StoreError(f"no storage driver is configured and '{root}' holds no <driver>-images folder; pass --storage-driver")
+    listed = ", ".join(found)
+    raise StoreError(f"no storage driver is configured and '{root}' holds images of several drivers ({listed}); pass --storage-driver")
+
+
+def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+    """Load every image store and layer store that the configuration names, under shared read locks."""
+    driver = resolve_driver(config)
+    _check_root(config.graph_root)
+
+    # Image stores in containers/storage order: the primary one (imagestore when set, else graphroot),
+    # graphroot after an imagestore, then the read-only additional stores.
+    image_dirs: list[tuple[Path, bool]] = []
+    layer_files: list[Path] = []
+    lock_files: list[Path] = []
+    graph_images = config.graph_root / f"{driver}-images"
+    graph_layers = config.graph_root / f"{driver}-layers"
+    if config.image_store is not None:
+        image_dirs.append((config.image_store / f"{driver}-images", False))
+    image_dirs.append((graph_images, False))
+    layer_files.append(graph_layers / "layers.json")
+    if config.image_store is not None:
+        layer_files.append(config.image_store / f"{driver}-layers" / "layers.json")
+    volatile_dir = (config.run_root if config.transient_store else config.graph_root) / f"{driver}-layers"
+    layer_files.append(volatile_dir / "volatile-layers.json")
+    for additional in config.additional_image_stores:
+        image_dirs.append((additional / f"{driver}-images", True))
+        layer_files.append(additional / f"{driver}-layers" / "layers.json")
+        layer_files.append(additional / f"{driver}-layers" / "volatile-layers.json")
+
+    if not graph_images.is_dir() and config.image_store is None:
+        raise StoreError(_missing_images_dir_message(config.graph_root, driver))
+
+    for images_dir, _ in image_dirs:
+        lock_files.append(images_dir / "images.lock")
+    lock_files.append(graph_layers / "layers.lock")
+
+    with _shared_locks(lock_files, lock_timeout):
+        images: list[StoredImage] = []
+        for images_dir, read_only in image_dirs:
+            images += _load_images(images_dir, read_only)
+        layers: dict[str, Layer] = {}
+        layer_names: dict[str, str] = {}
+        for layer_file in layer_files:
+            _load_layers(layer_file, layers, layer_names)
+
+    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=driver)
+
+
+def _check_root(root: Path) -> None:
+    try:
+        os.stat(root)
+    except FileNotFoundError:
+        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf") from None
+    except PermissionError:
+        raise StoreError(f"permission denied reading storage root '{root}'; run criimages with sudo") from None
+    if not root.is_dir():
+        raise StoreError(f"storage root '{root}' is not a directory")
+
+
+def _missing_images_dir_message(root: Path, driver: str) -> str:
+    try:
+        present = sorted(entry.name[: -len("-images")] for entry in root.iterdir() if entry.name.endswith("-images"))
+    except OSError:
+        present = []
+    if present:
+        listed = ", ".join(present)
+        return f"storage root '{root}' holds no {driver}-images folder (images exist for: {listed}); check --storage-driver"
+    return f"storage root '{root}' holds no {driver}-images folder: no images were stored with the {driver} driver"
+
+
+@contextmanager
+def _shared_locks(paths: list[Path], timeout: float) -> Iterator[None]:
+    """Hold the shared fcntl read lock on each existing lock file, waiting up to timeout seconds for writers.
+
+    A lock file that does not exist is skipped, never created: a reader must not change the store.
+    """
+    with ExitStack() as stack:
+        for path in paths:
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:
+                continue
+            except PermissionError:
+                raise StoreError(f"permission denied opening lock file '{path}'; run criimages with sudo") from None
+            except OSError as error:
+                raise StoreError(f"cannot open lock file '{path}': {error.strerror}") from None
+            stack.callback(os.close, fd)
+            _lock_shared(fd, path, timeout)
+        yield
+
+
+def _lock_shared(fd: int, path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            # lockf() is fcntl(F_SETLK) with F_RDLCK here, the POSIX lock containers/storage uses.
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise StoreError(f"cannot lock '{path}' for reading: {error.strerror}") from None
+        if time.monotonic() >= deadline:
+            raise StoreError(f"timed out after {timeout:g} s waiting for the read lock on '{path}': another process holds it for writing")
+        time.sleep(_LOCK_POLL_INTERVAL)
+
+
+def _read_json_array(path: Path, what: str) -> list[Any]:
+    """Read a JSON array file with containers/storage's rules: missing, empty or null means no records."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        return []
+    except IsADirectoryError:
+        raise StoreError(f"'{path}' is a directory, not a {what} file") from None
+    except PermissionError:
+        raise StoreError(f"permission denied reading '{path}'; run criimages with sudo") from None
+    except OSError as error:
+        raise StoreError(f"cannot read '{path}': {error.strerror}") from None
+    if not data:
+        return []
+
+    try:
+        records = json.loads(data)
+    except UnicodeDecodeError as error:
+        raise StoreError(f"invalid {what} file '{path}': not UTF-8 ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise StoreError(f"invalid JSON in '{path}': {error.msg} at line {error.lineno} column {error.colno}") from None
+    except (ValueError, RecursionError) as error:
+        raise StoreError(f"invalid JSON in '{path}': {error}") from None
+    if records is None:
+        return []
+    if not isinstance(records, list):
+        raise StoreError(f"invalid {what} file '{path}': expected a JSON array, found {_json_type(records)}")
+    return records
+
+
+def _load_images(images_dir: Path, read_only: bool) -> list[StoredImage]:
+    path = images_dir / "images.json"
+    records = _read_json_array(path, "images.json")
+    images = [_parse_image(record, index, path, images_dir, read_only) for index, record in enumerate(records)]
+
+    # A name claimed by a later image is taken away from the earlier one (images.go load).
+    owners: dict[str, int] = {}
+    for index, image in enumerate(images):
+        for name in image.names:
+            earlier = owners.get(name)
+            if earlier is not None and earlier != index:
+                previous = images[earlier]
+                kept = tuple(n for n in previous.names if n != name)
+                images[earlier] = _replace_names(previous, kept)
+        for name in image.names:
+            owners[name] = index
+    return images
+
+
+def _replace_names(image: StoredImage, names: tuple[str, ...]) -> StoredImage:
+    fields = {slot: getattr(image, slot) for slot in StoredImage.__slots__}
+    fields["names"] = names
+    return StoredImage(**fields)
+
+
+def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:
+    where = f"'{path}' image #{index + 1}"
+    if not isinstance(record, dict):
+        raise StoreError(f"invalid {where}: expected a JSON object, found {_json_type(record)}")
+
+    image_id = _field(record, "id", str, where)
+    if not is_image_id(image_id):
+        raise StoreError(f"invalid {where}: image ID {image_id!r} is not 64 lowercase hex digits")
+    where = f"'{path}' image {image_id}"
+    digest = _field(record, "digest", str, where)
+    names = _string_list(record, "names", where)
+    history = _string_list(record, "names-history", where)
+    big_data_names = _string_list(record, "big-data-names", where)
+    sizes = _field(record, "big-data-sizes", dict, where)
+    digests_by_key = _field(record, "big-data-digests", dict, where)
+    for key, size in sizes.items():
+        if type(size) is not int or not _INT64_MIN <= size <= _INT64_MAX:
+            raise StoreError(f"invalid {where}: big-data-sizes[{key!r}] is not a 64-bit integer: {size!r}")
+    for key, value in digests_by_key.items():
+        if not isinstance(value, str):
+            raise StoreError(f"invalid {where}: big-data-digests[{key!r}] is not a string: {value!r}")
+
+    return StoredImage(
+        id=image_id,
+        digest=digest,
+        digests=_compute_digests(digest, digests_by_key, where),
+        names=tuple(names),
+        names_history=tuple(history),
+        top_layer=_field(record, "layer", str, where),
+        metadata=_field(record, "metadata", str, where),
+        big_data_names=tuple(big_data_names),
+        big_data_sizes=sizes,
+        big_data_digests=digests_by_key,
+        images_dir=images_dir,
+        read_only=read_only,
+    )
+
+
+def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str) -> tuple[str, ...]:
+    """Return the image's digest list as recomputeDigests (images.go) builds it.
+
+    The list is `digest` followed by the distinct digests of big-data items whose key starts with
+    "manifest". containers/storage walks those items in Go's random map order; criimages puts the
+    item "manifest" first and the rest in key order, which only matters when `digest` is empty.
+    """
+    found: list[str] = []
+    if digest:
+        problem = validate_digest(digest)
+        if problem:
+            raise StoreError(f"invalid {where}: digest {digest!r}: {problem}")
+        found.append(digest)
+    keys = sorted(key for key in digests_by_key if key.startswith("manifest"))
+    if "manifest" in digests_by_key:
+        keys.remove("manifest")
+        keys.insert(0, "manifest")
+    for key in keys:
+        value = digests_by_key[key]
+        problem = validate_digest(value)
+        if problem:
+            raise StoreError(f"invalid {where}: digest {value!r} of big-data item {key!r}: {problem}")
+        if value not in found:
+            found.append(value)
+    return tuple(found)
+
+
+def _load_layers(path: Path, layers: dict[str, Layer], layer_names: dict[str, str]) -> None:
+    """Add the layers of one layers file; an ID already loaded from an earlier file is skipped (layers.go)."""
+    for index, record in enumerate(_read_json_array(path, "layers.json")):
+        where = f"'{path}' layer #{index + 1}"
+        if not isinstance(record, dict):
+            raise StoreError(f"invalid {where}: expected a JSON object, found {_json_type(record)}")
+        layer_id = _field(record, "id", str, where)
+        where = f"'{path}' layer {layer_id!r}"
+        flags = _field(record, "flags", dict, where)
+        if flags.get("incomplete") is True:
+            # containers/storage deletes an incomplete layer when it loads the store read-write.
+            continue
+        diff_size = _field(record, "diff-size", int, where)
+        if type(diff_size) is not int or not _INT64_MIN <= diff_size <= _INT64_MAX:
+            raise StoreError(f"invalid {where}: diff-size is not a 64-bit integer: {diff_size!r}")
+        if layer_id in layers:
+            continue
+        layers[layer_id] = Layer(
+            id=layer_id,
+            parent=_field(record, "parent", str, where),
+            diff_digest=_field(record, "diff-digest", str, where),
+            toc_digest=_field(record, "toc-digest", str, where),
+            diff_size=diff_size,
+        )
+        for name in _string_list(record, "names", where):
+            layer_names.setdefault(name, layer_id)
+
+
+_DEFAULTS: dict[type, Any] = {str: "", int: 0, dict: {}, list: []}
+
+
+def _field(record: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    """Return record[key] checked against kind; a missing key or JSON null gives Go's zero value."""
+    value = record.get(key)
+    if value is None:
+        return _DEFAULTS[kind]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise StoreError(f"invalid {where}: {key} must be {_JSON_NAMES[kind]}, found {_json_type(value)}")
+    return value
+
+
+def _string_list(record: Mapping[str, Any], key: str, where: str) -> list[str]:
+    values = _field(record, key, list, where)
+    for value in values:
+        if not isinstance(value, str):
+            raise StoreError(f"invalid {where}: {key} must be a list of strings, found {_json_type(value)} in it")
+    return values
+
+
+_JSON_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "an array"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
