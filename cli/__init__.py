@@ -1,5 +1,6 @@
-"""The criimages command line; installed as criimages.cli."""
+"""The criimages command line; installed as the package criimages.cli."""
 
-from criimages.cli.main import main, run
+from criimages.cli import images as _images  # noqa: F401  (registers the commands)
+from criimages.cli.main import group, run
 
-__all__ = ["main", "run"]
+__all__ = ["group", "run"]

@@ -11,7 +11,7 @@ from criimages.listing import list_images
 from criimages.output import render_images
 
 
-@group.command("list", context_settings={"help_option_names": ["-h", "--help"]})
+@group.command("list")
 @click.option("--digests", is_flag=True, help="Show digests.")
 @click.option("--no-trunc", is_flag=True, help="Show output without truncating the ID.")
 @click.option("-q", "--quiet", is_flag=True, help="Only show image IDs.")
@@ -22,6 +22,3 @@ def list_command(context: Context, digests: bool, no_trunc: bool, quiet: bool, o
     images = list_images(context.settings(), context.lock_timeout)
     sys.stdout.write(render_images(images, output=output, quiet=quiet, digests=digests, no_trunc=no_trunc))
 
-# crictl's aliases of `images`.
-for _alias in ("images", "image", "img"):
-    group.add_command(list_command, _alias)

@@ -3,20 +3,76 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, load_settings
+from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, Settings, load_settings
 from criimages.errors import CriimagesError
 from criimages.store import DEFAULT_LOCK_TIMEOUT
 
 # crictl exits with 1 on every failure, usage errors included, and scripts may test for it.
 FAILURE_EXIT_CODE = 1
+INTERRUPTED_EXIT_CODE = 130
+
+# crictl's other names for `images`.
+COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list"}
 
 _FILE = click.Path(path_type=Path, dir_okay=False)
 _DIRECTORY = click.Path(path_type=Path, file_okay=False)
+
+
+class CommandGroup(click.Group):
+    """A click group that knows crictl's command aliases and reports every failure as one line."""
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        return super().get_command(context, COMMAND_ALIASES.get(name, name))
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        """Run the command line and exit: 0 on success, 1 with one line on stderr on any failure."""
+        extra["standalone_mode"] = False
+        try:
+            result = super().main(args, prog_name or "criimages", **extra)
+        except click.exceptions.Exit as stop:
+            sys.exit(stop.exit_code)
+        except click.UsageError as error:
+            hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
+            sys.exit(report_failure(error.format_message().rstrip(".") + hint))
+        except click.ClickException as error:
+            sys.exit(report_failure(error.format_message()))
+        except click.Abort:
+            sys.exit(report_failure("aborted"))
+        except CriimagesError as error:
+            sys.exit(report_failure(str(error)))
+        except BrokenPipeError:
+            # The reader of stdout went away (`criimages list | head`). Point stdout at /dev/null so the
+            # interpreter's final flush does not fail again, and stop without a message.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(FAILURE_EXIT_CODE)
+        except OSError as error:
+            # Every expected failure is a CriimagesError; this names the file of one that slipped through.
+            where = f" '{error.filename}'" if error.filename else ""
+            sys.exit(report_failure(f"cannot read{where}: {error.strerror or error}"))
+        except KeyboardInterrupt:
+            sys.exit(INTERRUPTED_EXIT_CODE)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def report_failure(message: str) -> int:
+    """Print message as one "criimages: ..." line on stderr and return the failure exit code."""
+    text = " ".join(message.splitlines())
+    if sys.stderr.isatty():
+        # rich is imported only here: loading it costs more than listing a small store.
+        from rich.console import Console
+        from rich.text import Text
+
+        Console(stderr=True, highlight=False).print(Text("criimages: ", style="bold red") + Text(text))
+    else:
+        print(f"criimages: {text}", file=sys.stderr)
+    return FAILURE_EXIT_CODE
 
 
 class Context:
@@ -26,25 +82,44 @@ class Context:
         self.options = options
         self.lock_timeout = lock_timeout
 
-    def settings(self):
-        """Read the configuration files; done by each command so that --help never reads them."""
+    def settings(self) -> Settings:
+        """Read the configuration files; each command calls this, so --help reads none."""
         return load_settings(self.options)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--storage-conf", type=_FILE, help="storage.conf to read [default: $CONTAINERS_STORAGE_CONF, else /etc/containers/storage.conf, else /usr/share/containers/storage.conf]")
-@click.option("--root", type=_DIRECTORY, help="Storage root (graphroot) to read, replacing the configured one.")
-@click.option("--storage-driver", metavar="NAME", help="Storage driver whose <NAME>-images folder to read (vfs, overlay, ...).")
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--storage-conf",
+    type=_FILE,
+    help="storage.conf to read.  [default: $CONTAINERS_STORAGE_CONF, else /etc/containers/storage.conf, "
+    "else /usr/share/containers/storage.conf]",
+)
+@click.option("--root", type=_DIRECTORY, help="Storage root (graphroot) to read, in place of the configured one.")
+@click.option("--storage-driver", metavar="NAME", help="Storage driver whose NAME-images folder to read: overlay, vfs, ...")
 @click.option("--crio-config", type=_FILE, default=DEFAULT_CRIO_CONFIG, show_default=True, help="CRI-O configuration file.")
-@click.option("--crio-config-dir", type=_DIRECTORY, default=DEFAULT_CRIO_CONFIG_DIR, show_default=True, help="CRI-O drop-in directory, read in lexical order after --crio-config.")
-@click.option("--registries-conf", type=_FILE, help="registries.conf for short-name resolution.")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS", help="How long to wait for a writer to release the store's locks.")
+@click.option(
+    "--crio-config-dir",
+    type=_DIRECTORY,
+    default=DEFAULT_CRIO_CONFIG_DIR,
+    show_default=True,
+    help="CRI-O drop-in directory; its files apply after --crio-config, in lexical order.",
+)
+@click.option("--registries-conf", type=_FILE, help="registries.conf for resolving short image names.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds to wait while another process holds the store's locks for writing.",
+)
 @click.option("-D", "--debug", is_flag=True, help="Log debug messages to stderr.")
+@click.version_option(package_name="criimages", message="criimages %(version)s")
 @click.pass_context
 def group(context: click.Context, storage_conf, root, storage_driver, crio_config, crio_config_dir, registries_conf, lock_timeout, debug) -> None:
     """List the images of a CRI-O node by reading its containers/storage store directly.
 
-    Prints what `crictl images` prints, without a running CRI-O, and never changes the store.
+    Prints what `crictl images` prints, needs no running CRI-O, and never changes the store.
     """
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="criimages: %(levelname)s: %(message)s")
     options = Options(
@@ -58,46 +133,6 @@ def group(context: click.Context, storage_conf, root, storage_driver, crio_confi
     context.obj = Context(options, lock_timeout)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and turn every failure into one line on stderr and exit status 1."""
-    # Imported here so that the commands register themselves on the group.
-    from criimages.cli import images  # noqa: F401
-
-    try:
-        group.main(args=argv, prog_name="criimages", standalone_mode=False)
-    except click.exceptions.Exit as stop:
-        return stop.exit_code
-    except click.UsageError as error:
-        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
-        return _fail(error.format_message() + hint)
-    except click.ClickException as error:
-        return _fail(error.format_message())
-    except click.Abort:
-        return _fail("aborted")
-    except CriimagesError as error:
-        return _fail(str(error))
-    except BrokenPipeError:
-        # The reader of stdout went away (`criimages list | head`); stop quietly as Go programs do.
-        sys.stderr.close()
-        return FAILURE_EXIT_CODE
-    except KeyboardInterrupt:
-        return 130
-    return 0
-
-
-def _fail(message: str) -> int:
-    text = " ".join(message.split("\n"))
-    if sys.stderr.isatty():
-        # rich is imported only on this path: it costs more to load than a whole listing of a small store.
-        from rich.console import Console
-        from rich.text import Text
-
-        Console(stderr=True, highlight=False).print(Text("criimages: ", style="bold red") + Text(text))
-    else:
-        print(f"criimages: {text}", file=sys.stderr)
-    return FAILURE_EXIT_CODE
-
-
 def run() -> None:
     """Entry point of the criimages console script."""
-    sys.exit(main())
+    group.main()

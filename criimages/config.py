@@ -131,9 +131,11 @@ def _read_crio_config(main_file: Path, drop_in_dir: Path) -> dict[str, Any]:
     except FileNotFoundError:
         entries = []
     except NotADirectoryError:
-        raise ConfigError(f"'{drop_in_dir}' is not a directory, so it cannot hold CRI-O drop-in files") from None
+        raise ConfigError(f"CRI-O drop-in directory '{drop_in_dir}' is not a directory") from None
     except PermissionError:
         raise ConfigError(f"permission denied reading '{drop_in_dir}'; run criimages with sudo") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read CRI-O drop-in directory '{drop_in_dir}': {error.strerror}") from None
 
     for entry in entries:
         if entry.is_file():
@@ -161,6 +163,8 @@ def _read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
         raise ConfigError(f"configuration file '{path}' is a directory") from None
     except PermissionError:
         raise ConfigError(f"permission denied reading '{path}'; run criimages with sudo") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read configuration file '{path}': {error.strerror}") from None
 
     try:
         return tomllib.loads(data.decode("utf-8"))

@@ -53,10 +53,7 @@ def convert_image(
     image_digest, repo_digests = make_repo_digests(image, tags, digested)
 
     if not repo_digests and image.names_history and image_digest:
-        # The PreviousName fallback: the first names-history entry cut at its first colon, even when
-        # that colon belongs to a registry port or a digest.
-        previous_name = image.names_history[0].split(":", 1)[0]
-        repo_digests = [f"{previous_name}@{image_digest}"]
+        repo_digests = [f"{previous_name(image.names_history)}@{image_digest}"]
 
     uid, username = split_user(image_user(read_config(owner), image.id))
     return CriImage(
@@ -86,6 +83,15 @@ def parse_names(image: StoredImage) -> tuple[list[Reference], list[Reference]]:
         else:
             raise ImageError(f"invalid name {name!r} in image {image.id}: it has neither a tag nor a digest")
     return tags, digested
+
+
+def previous_name(names_history: Sequence[str]) -> str:
+    """Return CRI-O's PreviousName: the newest names-history entry cut at its first colon.
+
+    The cut is literal, so a registry port or a digest in that entry is cut too
+    ("localhost:5000/app:v1" gives "localhost").
+    """
+    return names_history[0].split(":", 1)[0] if names_history else ""
 
 
 def make_repo_digests(image: StoredImage, tags: Iterable[Reference], digested: Sequence[Reference]) -> tuple[str, list[str]]:

@@ -27,7 +27,7 @@ from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOCK_TIMEOUT = 30.0
+DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_POLL_INTERVAL = 0.05
 
 # Big-data keys made only of these characters are used as file names as they are (store.go).
