@@ -87,7 +87,7 @@ class Context:
         return load_settings(self.options)
 
 
-@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("criimages", cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--storage-conf",
     type=_FILE,
