@@ -26,7 +26,7 @@ _DIRECTORY = click.Path(path_type=Path, file_okay=False)
 
 
 class CommandGroup(click.Group):
-    """A click group that knows crictl's command aliases and reports every failure as one line."""
+    """A click group that accepts crictl's command aliases and reports every failure as one line."""
 
     def get_command(self, context: click.Context, name: str) -> click.Command | None:
         return super().get_command(context, COMMAND_ALIASES.get(name, name))
@@ -53,7 +53,7 @@ class CommandGroup(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(FAILURE_EXIT_CODE)
         except OSError as error:
-            # Every expected failure is a CriimagesError; this names the file of one that slipped through.
+            # Expected failures raise CriimagesError. This names the file of an OSError that escaped them.
             where = f" '{error.filename}'" if error.filename else ""
             sys.exit(report_failure(f"cannot read{where}: {error.strerror or error}"))
         except KeyboardInterrupt:
@@ -76,7 +76,7 @@ def report_failure(message: str) -> int:
 
 
 class Context:
-    """What the global options resolve to, handed to each command."""
+    """The resolved global options, passed to each command."""
 
     def __init__(self, options: Options, lock_timeout: float) -> None:
         self.options = options

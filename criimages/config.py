@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from criimages.errors import ConfigError
+from criimages.files import list_directory, read_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +46,7 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
-    """Where the store is and how to read it, after every configuration source was applied."""
+    """The store's location and driver, after every configuration source is applied."""
 
     graph_root: Path
     run_root: Path
@@ -113,7 +114,7 @@ def load_settings(options: Options, environ: Mapping[str, str] = os.environ) -> 
 
 
 def _storage_conf_path(options: Options, environ: Mapping[str, str]) -> Path:
-    # CRI-O reads the system file whoever runs it (types/options.go DefaultConfigFile for root).
+    # CRI-O reads the system file for every user, as DefaultConfigFile in types/options.go does for root.
     if options.storage_conf is not None:
         return options.storage_conf
     if environ.get("CONTAINERS_STORAGE_CONF"):
@@ -126,17 +127,7 @@ def _storage_conf_path(options: Options, environ: Mapping[str, str]) -> Path:
 def _read_crio_config(main_file: Path, drop_in_dir: Path) -> dict[str, Any]:
     """Merge crio.conf and then each drop-in file in lexical order; a later setting replaces an earlier one."""
     merged = _read_toml(main_file, missing_ok=True)
-    try:
-        entries = sorted(drop_in_dir.iterdir(), key=lambda p: p.name)
-    except FileNotFoundError:
-        entries = []
-    except NotADirectoryError:
-        raise ConfigError(f"CRI-O drop-in directory '{drop_in_dir}' is not a directory") from None
-    except PermissionError:
-        raise ConfigError(f"permission denied reading '{drop_in_dir}'; run criimages with sudo") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read CRI-O drop-in directory '{drop_in_dir}': {error.strerror}") from None
-
+    entries = list_directory(drop_in_dir, ConfigError, "CRI-O drop-in directory") or []
     for entry in entries:
         if entry.is_file():
             _merge(merged, _read_toml(entry, missing_ok=False))
@@ -152,19 +143,12 @@ def _merge(target: dict[str, Any], update: Mapping[str, Any]) -> None:
 
 
 def _read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = read_file(path, ConfigError, "configuration file")
+    if data is None:
         if missing_ok:
             log.debug("'%s' does not exist; using defaults", path)
             return {}
-        raise ConfigError(f"configuration file '{path}' not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"configuration file '{path}' is a directory") from None
-    except PermissionError:
-        raise ConfigError(f"permission denied reading '{path}'; run criimages with sudo") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read configuration file '{path}': {error.strerror}") from None
+        raise ConfigError(f"configuration file '{path}' not found")
 
     try:
         return tomllib.loads(data.decode("utf-8"))

@@ -34,7 +34,7 @@ DIGEST_HEX_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
 _LOWER_HEX = re.compile(r"[a-f0-9]+")
 
 # No valid reference is longer than a 255-character name, a 128-character tag and a sha512 digest.
-# Longer input is rejected before the regular expression sees it.
+# Longer input is rejected before matching, which keeps matching time bounded.
 _REFERENCE_MAX_LENGTH = NAME_MAX_LENGTH + 1 + 128 + 1 + len("sha512:") + 128
 
 DEFAULT_DOMAIN = "docker.io"

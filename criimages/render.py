@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from criimages.convert import CriImage
 
 NONE = "<none>"
-# What crictl prints when a repo digest or tag does not split into exactly two parts.
+# Placeholders crictl prints when a repo digest or tag does not split into exactly two parts.
 ERROR_NAME = "errorName"
 ERROR_REPO_DIGEST = "errorRepoDigest"
 ERROR_REPO_TAG = "errorRepoTag"

@@ -23,6 +23,7 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
+from criimages.files import read_file
 from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
@@ -97,15 +98,10 @@ def big_data_file_name(key: str) -> str:
 def read_big_data(image: StoredImage, key: str) -> bytes:
     """Read one big-data item of an image; raises StoreError when the file is missing or unreadable."""
     path = image.images_dir / image.id / big_data_file_name(key)
-    try:
-        with open(path, "rb") as file:
-            return file.read()
-    except FileNotFoundError:
-        raise StoreError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)") from None
-    except PermissionError:
-        raise StoreError(f"permission denied reading '{path}'; run criimages with sudo") from None
-    except OSError as error:
-        raise StoreError(f"cannot read '{path}': {error.strerror}") from None
+    data = read_file(path, StoreError, "big-data file")
+    if data is None:
+        raise StoreError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
+    return data
 
 
 def big_data_size(image: StoredImage, key: str) -> int:
@@ -249,17 +245,7 @@ def _lock_shared(fd: int, path: Path, timeout: float) -> None:
 
 def _read_json_array(path: Path, what: str) -> list[Any]:
     """Read a JSON array file with containers/storage's rules: missing, empty or null means no records."""
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except FileNotFoundError:
-        return []
-    except IsADirectoryError:
-        raise StoreError(f"'{path}' is a directory, not a {what} file") from None
-    except PermissionError:
-        raise StoreError(f"permission denied reading '{path}'; run criimages with sudo") from None
-    except OSError as error:
-        raise StoreError(f"cannot read '{path}': {error.strerror}") from None
+    data = read_file(path, StoreError, what)
     if not data:
         return []
 
@@ -345,8 +331,8 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str)
     """Return the image's digest list as recomputeDigests (images.go) builds it.
 
     The list is `digest` followed by the distinct digests of big-data items whose key starts with
-    "manifest". containers/storage walks those items in Go's random map order; criimages puts the
-    item "manifest" first and the rest in key order, which only matters when `digest` is empty.
+    "manifest". containers/storage walks those items in Go's random map order. criimages puts the
+    item "manifest" first and the rest in key order. The order only matters when `digest` is empty.
     """
     found: list[str] = []
     if digest:
