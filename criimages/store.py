@@ -23,7 +23,7 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
-from criimages.files import read_file
+from criimages.files import list_directory, read_file
 from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
@@ -124,14 +124,10 @@ def resolve_driver(config: StoreConfig) -> str:
         return config.driver
 
     root = config.image_store or config.graph_root
-    try:
-        found = sorted(entry.name[: -len("-images")] for entry in root.iterdir() if entry.name.endswith("-images") and entry.is_dir())
-    except FileNotFoundError:
-        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf") from None
-    except NotADirectoryError:
-        raise StoreError(f"storage root '{root}' is not a directory") from None
-    except PermissionError:
-        raise StoreError(f"permission denied reading storage root '{root}'; run criimages with sudo") from None
+    entries = list_directory(root, StoreError, "storage root")
+    if entries is None:
+        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf")
+    found = [entry.name[: -len("-images")] for entry in entries if entry.name.endswith("-images") and entry.is_dir()]
 
     if len(found) == 1:
         return found[0]
