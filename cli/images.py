@@ -1,24 +1,63 @@
-"""The `list` command: crictl's `images`."""
+"""The `list` command (crictl's `images`) and the `node-status` command."""
 
 from __future__ import annotations
-
-import sys
 
 import click
 
 from criimages.cli.main import Context, group
-from criimages.listing import list_images
-from criimages.output import render_images
+from criimages.filters import split_filter_options
+from criimages.listing import list_images, node_images
+from criimages.output import node_status_json, render_images
+
+FILTER_HELP = (
+    "Filter output based on provided conditions; repeat or separate with commas. Available filters: "
+    "dangling=(true|false), reference=/regular expression/ (RE2, matched against the repository of the first "
+    "repo digest), before=<image-name>[:<tag>]|<image id>|<image@digest>, "
+    "since=<image-name>[:<tag>]|<image id>|<image@digest>."
+)
 
 
-@group.command("list")
-@click.option("--digests", is_flag=True, help="Show digests.")
-@click.option("--no-trunc", is_flag=True, help="Show output without truncating the ID.")
+@group.command("list", short_help="List images, as `crictl images` does (aliases: images, image, img).")
+@click.argument("image", nargs=-1, metavar="[REPOSITORY[:TAG]]")
+@click.option("-v", "--verbose", is_flag=True, help="Show verbose info for images.")
 @click.option("-q", "--quiet", is_flag=True, help="Only show image IDs.")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="FILTER", help=FILTER_HELP)
 @click.option("-o", "--output", default="", metavar="FORMAT", help="Output format, one of: json|yaml|table. Any other value prints the table, as crictl does.")
-@click.pass_obj
-def list_command(context: Context, digests: bool, no_trunc: bool, quiet: bool, output: str) -> None:
-    """List images, as `crictl images` does."""
-    images = list_images(context.settings(), context.lock_timeout)
-    sys.stdout.write(render_images(images, output=output, quiet=quiet, digests=digests, no_trunc=no_trunc))
+@click.option("--digests", is_flag=True, help="Show digests.")
+@click.option("--no-trunc", is_flag=True, help="Show output without truncating the image ID and digest.")
+@click.option("--pinned", is_flag=True, help="Show whether the image is pinned or not.")
+@click.pass_context
+def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, quiet: bool, filters: tuple[str, ...], output: str, digests: bool, no_trunc: bool, pinned: bool) -> None:
+    """List images, as `crictl images` does.
 
+    REPOSITORY[:TAG] selects at most one image, resolved as CRI-O resolves it: a full image ID, an ID
+    prefix of 3 or more characters, repository@digest, a fully qualified name (":latest" when no tag
+    is given), or a short name through the unqualified-search registries of registries.conf.
+    """
+    if len(image) > 1:
+        # crictl prints the command's help and succeeds when given more than one image.
+        click.echo(context.get_help())
+        return
+    state: Context = context.obj
+    images = list_images(state.settings(), state.lock_timeout, name=image[0] if image else "", filters=split_filter_options(filters))
+    click.echo(render_images(images, output=output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned), nl=False)
+
+
+@group.command("node-status", short_help="Print the node's .status.images as the kubelet reports it.")
+@click.option(
+    "--max-images",
+    type=int,
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="Report at most N images, as the kubelet's nodeStatusMaxImages; -1 reports all.",
+)
+@click.pass_obj
+def node_status_command(state: Context, max_images: int) -> None:
+    """Print what `kubectl get node NAME -o json | jq .status.images` shows for this node.
+
+    Images come largest first, then by ID descending; names are the repo digests, then the repo
+    tags, at most 5 per image.
+    """
+    images = node_images(state.settings(), state.lock_timeout, max_images=max_images)
+    click.echo(node_status_json(images), nl=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ INTERRUPTED_EXIT_CODE = 130
 # crictl's other names for `images`.
 COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list"}
 
-_FILE = click.Path(path_type=Path, dir_okay=False)
-_DIRECTORY = click.Path(path_type=Path, file_okay=False)
+# criimages checks the paths itself, so that every problem gets its own message and the sudo hint.
+_FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
+_DIRECTORY = click.Path(path_type=Path, file_okay=False, readable=False)
 
 
 class CommandGroup(click.Group):
@@ -38,9 +40,12 @@ class CommandGroup(click.Group):
             result = super().main(args, prog_name or "criimages", **extra)
         except click.exceptions.Exit as stop:
             sys.exit(stop.exit_code)
+        except click.exceptions.NoArgsIsHelpError as error:
+            # `criimages` alone prints the help, as crictl does.
+            click.echo(error.ctx.get_help() if error.ctx else self.get_help(click.Context(self)))
+            sys.exit(0)
         except click.UsageError as error:
-            hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
-            sys.exit(report_failure(error.format_message().rstrip(".") + hint))
+            sys.exit(report_failure(_usage_message(error)))
         except click.ClickException as error:
             sys.exit(report_failure(error.format_message()))
         except click.Abort:
@@ -58,7 +63,20 @@ class CommandGroup(click.Group):
             sys.exit(report_failure(f"cannot read{where}: {error.strerror or error}"))
         except KeyboardInterrupt:
             sys.exit(INTERRUPTED_EXIT_CODE)
+        except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                traceback.print_exc()
+            sys.exit(report_failure(f"internal error: {type(error).__name__}: {error}; rerun with --debug to see where"))
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    message = error.format_message().rstrip(".")
+    if isinstance(error, click.NoSuchOption) and error.ctx is not None and error.ctx.parent is not None:
+        if any(error.option_name in parameter.opts for parameter in error.ctx.parent.command.params):
+            return f"{message}: {error.option_name} is a global option, so it goes before the command name"
+    hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
+    return message + hint
 
 
 def report_failure(message: str) -> int:
@@ -69,7 +87,7 @@ def report_failure(message: str) -> int:
         from rich.console import Console
         from rich.text import Text
 
-        Console(stderr=True, highlight=False).print(Text("criimages: ", style="bold red") + Text(text))
+        Console(stderr=True, highlight=False, soft_wrap=True).print(Text("criimages: ", style="bold red") + Text(text))
     else:
         print(f"criimages: {text}", file=sys.stderr)
     return FAILURE_EXIT_CODE
@@ -96,13 +114,11 @@ class Context:
 )
 @click.option("--root", type=_DIRECTORY, help="Storage root (graphroot) to read, in place of the configured one.")
 @click.option("--storage-driver", metavar="NAME", help="Storage driver whose NAME-images folder to read: overlay, vfs, ...")
-@click.option("--crio-config", type=_FILE, default=DEFAULT_CRIO_CONFIG, show_default=True, help="CRI-O configuration file.")
+@click.option("--crio-config", type=_FILE, help=f"CRI-O configuration file.  [default: {DEFAULT_CRIO_CONFIG}, if it exists]")
 @click.option(
     "--crio-config-dir",
     type=_DIRECTORY,
-    default=DEFAULT_CRIO_CONFIG_DIR,
-    show_default=True,
-    help="CRI-O drop-in directory; its files apply after --crio-config, in lexical order.",
+    help=f"CRI-O drop-in directory; its files apply after --crio-config, in lexical order.  [default: {DEFAULT_CRIO_CONFIG_DIR}, if it exists]",
 )
 @click.option("--registries-conf", type=_FILE, help="registries.conf for resolving short image names.")
 @click.option(

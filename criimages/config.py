@@ -39,8 +39,8 @@ class Options:
     storage_conf: Path | None = None
     root: Path | None = None
     storage_driver: str | None = None
-    crio_config: Path = DEFAULT_CRIO_CONFIG
-    crio_config_dir: Path = DEFAULT_CRIO_CONFIG_DIR
+    crio_config: Path | None = None
+    crio_config_dir: Path | None = None
     registries_conf: Path | None = None
 
 
@@ -68,8 +68,9 @@ class Settings:
 def load_settings(options: Options, environ: Mapping[str, str] = os.environ) -> Settings:
     """Resolve the store and CRI-O's settings: storage.conf, then crio.conf and its drop-ins, then options."""
     storage_file = _storage_conf_path(options, environ)
-    storage = _read_toml(storage_file, missing_ok=options.storage_conf is None and "CONTAINERS_STORAGE_CONF" not in environ)
+    storage = read_toml(storage_file, missing_ok=options.storage_conf is None and "CONTAINERS_STORAGE_CONF" not in environ)
     crio = _read_crio_config(options.crio_config, options.crio_config_dir)
+    crio_table = crio.get("crio", {})
 
     table = _table(storage, "storage", storage_file)
     storage_options = _table(table, "options", storage_file, prefix="storage.")
@@ -85,7 +86,6 @@ def load_settings(options: Options, environ: Mapping[str, str] = os.environ) -> 
         driver = environ["STORAGE_DRIVER"]
     driver_options = [o for o in environ.get("STORAGE_OPTS", "").split(",") if o]
 
-    crio_table = crio.get("crio", {})
     crio_source = "the CRI-O configuration"
     graph_root = _path(crio_table, "root", crio_source) or graph_root
     run_root = _path(crio_table, "runroot", crio_source) or run_root
@@ -124,14 +124,53 @@ def _storage_conf_path(options: Options, environ: Mapping[str, str]) -> Path:
     return VENDOR_STORAGE_CONF
 
 
-def _read_crio_config(main_file: Path, drop_in_dir: Path) -> dict[str, Any]:
-    """Merge crio.conf and then each drop-in file in lexical order; a later setting replaces an earlier one."""
-    merged = _read_toml(main_file, missing_ok=True)
-    entries = list_directory(drop_in_dir, ConfigError, "CRI-O drop-in directory") or []
-    for entry in entries:
+def _read_crio_config(main_file: Path | None, drop_in_dir: Path | None) -> dict[str, Any]:
+    """Merge crio.conf and then each drop-in file in lexical order; a later setting replaces an earlier one.
+
+    Like CRI-O, criimages skips a configuration file or drop-in directory that does not exist; a
+    file named on the command line that is missing gets a warning, since it is likely a typo.
+    """
+    path = main_file or DEFAULT_CRIO_CONFIG
+    merged = read_toml(path, missing_ok=True)
+    if main_file is not None and not merged and not main_file.exists():
+        log.warning("CRI-O configuration file '%s' does not exist; using CRI-O's defaults", main_file)
+    _check_crio_types(merged, path)
+
+    for entry in list_directory(drop_in_dir or DEFAULT_CRIO_CONFIG_DIR, ConfigError, "CRI-O drop-in directory") or []:
         if entry.is_file():
-            _merge(merged, _read_toml(entry, missing_ok=False))
+            document = read_toml(entry, missing_ok=False)
+            _check_crio_types(document, entry)
+            _merge(merged, document)
     return merged
+
+
+# The [crio] and [crio.image] settings criimages uses, with the TOML type CRI-O expects.
+_CRIO_SETTINGS: dict[tuple[str, ...], type] = {
+    ("crio", "root"): str,
+    ("crio", "runroot"): str,
+    ("crio", "storage_driver"): str,
+    ("crio", "imagestore"): str,
+    ("crio", "storage_option"): list,
+    ("crio", "image", "pause_image"): str,
+    ("crio", "image", "pinned_images"): list,
+    ("crio", "image", "short_name_mode"): str,
+}
+
+
+def _check_crio_types(document: Mapping[str, Any], path: Path) -> None:
+    """Reject a CRI-O file whose settings have the wrong type, naming the file and the key."""
+    for keys, kind in _CRIO_SETTINGS.items():
+        table: Any = document
+        for key in keys[:-1]:
+            table = table.get(key, {}) if isinstance(table, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"invalid configuration in '{path}': [{'.'.join(keys[:-1])}] must be a table")
+        if keys[-1] not in table:
+            continue
+        value = table[keys[-1]]
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(item, str) for item in value)):
+            expected = "a string" if kind is str else "a list of strings"
+            raise ConfigError(f"invalid configuration in '{path}': {'.'.join(keys)} must be {expected}, not {value!r}")
 
 
 def _merge(target: dict[str, Any], update: Mapping[str, Any]) -> None:
@@ -142,7 +181,8 @@ def _merge(target: dict[str, Any], update: Mapping[str, Any]) -> None:
             target[key] = value
 
 
-def _read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
+def read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
+    """Parse a TOML file; a missing file is an empty document when missing_ok, else an error."""
     data = read_file(path, ConfigError, "configuration file")
     if data is None:
         if missing_ok:

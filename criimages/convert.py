@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from criimages.errors import ConfigError, ImageError, InvalidReference
-from criimages.manifest import image_user, read_config
+from criimages.manifest import read_image_config
 from criimages.reference import Reference, parse_normalized
 from criimages.store import Store, StoredImage, big_data_size
 
@@ -35,27 +35,31 @@ class CriImage:
 
 def convert_images(store: Store, pinned_patterns: Sequence[re.Pattern[str]] = ()) -> list[CriImage]:
     """Convert every image of the store in store order; the first image CRI-O cannot convert fails all."""
-    first_by_id: dict[str, StoredImage] = {}
-    for image in store.images:
-        first_by_id.setdefault(image.id, image)
-    return [convert_image(store, image, first_by_id[image.id], pinned_patterns) for image in store.images]
+    return [convert_image(store, image, pinned_patterns) for image in store.images]
 
 
 def convert_image(
     store: Store,
     image: StoredImage,
-    data_owner: StoredImage | None = None,
     pinned_patterns: Sequence[re.Pattern[str]] = (),
+    fallback_digest: str | None = None,
+    previous_name_fallback: bool = True,
 ) -> CriImage:
-    """Convert one stored image; data_owner is the record whose big data the store serves for this ID."""
-    owner = data_owner or image
+    """Convert one stored image as CRI-O's ListImages does.
+
+    fallback_digest replaces the image digest in the PreviousName fallback, as it does when CRI-O
+    finds the image by name or ID. ImageStatus (crictl inspecti) applies no fallback at all.
+    """
+    owner = store.data_owner(image)
     tags, digested = parse_names(image)
     image_digest, repo_digests = make_repo_digests(image, tags, digested)
+    if fallback_digest is not None:
+        image_digest = fallback_digest
 
-    if not repo_digests and image.names_history and image_digest:
+    if previous_name_fallback and not repo_digests and image.names_history and image_digest:
         repo_digests = [f"{previous_name(image.names_history)}@{image_digest}"]
 
-    uid, username = split_user(image_user(read_config(owner), image.id))
+    uid, username = split_user(read_image_config(owner).user)
     return CriImage(
         id=image.id,
         repo_tags=tuple(sorted(str(tag) for tag in tags)),

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from criimages.errors import ImageError
+from criimages.ociconfig import decode_oci_image
 from criimages.store import StoredImage, read_big_data
 
 DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json"
@@ -112,8 +113,26 @@ def guess_media_type(blob: bytes) -> str:
     return ""
 
 
-def read_config(image: StoredImage) -> Mapping[str, Any]:
-    """Return the image's config object, found through its manifest; raises ImageError as CRI-O fails."""
+@dataclass(frozen=True, slots=True)
+class ImageConfig:
+    """An image's OCI config as containers/image decodes it, and its manifest's annotations."""
+
+    oci: Mapping[str, Any]
+    annotations: Mapping[str, str]
+
+    @property
+    def user(self) -> str:
+        """Return config.User, the field CRI-O takes the image's user from."""
+        return self.oci["config"].get("User", "")
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        """Return config.Labels, which CRI-O also reports as the image's labels."""
+        return self.oci["config"].get("Labels", {})
+
+
+def read_image_config(image: StoredImage) -> ImageConfig:
+    """Return the image's config, found through its manifest; raises ImageError where CRI-O fails."""
     blob = read_big_data(image, MANIFEST_KEY)
     media_type = guess_media_type(blob)
     if media_type in _LISTS:
@@ -126,24 +145,24 @@ def read_config(image: StoredImage) -> Mapping[str, Any]:
 
     document = _parse_object(image, blob, "manifest")
     if media_type in (DOCKER_SCHEMA2, OCI_MANIFEST):
-        return _config_from_blob(image, document)
-    # NormalizedMIMEType treats every other type as a signed schema 1 manifest, the last resort.
-    return _config_from_schema1(image, document)
+        config = _config_from_blob(image, document)
+    else:
+        # NormalizedMIMEType treats every other type as a signed schema 1 manifest, the last resort.
+        # NOTE: containers/image builds a schema 1 image's config from its whole history; criimages
+        # decodes the newest v1Compatibility entry, which carries the same config section and user.
+        config = _config_from_schema1(image, document)
+
+    annotations = _annotations(image, document) if media_type == OCI_MANIFEST else {}
+    return ImageConfig(oci=decode_oci_image(config, image.id), annotations=annotations)
 
 
-def image_user(config: Mapping[str, Any], image_id: str) -> str:
-    """Return config.User of an image config, the field CRI-O reads the user from."""
-    section = _folded_get(config, "config")
-    if section is None:
-        return ""
-    if not isinstance(section, dict):
-        raise ImageError(f"image {image_id}: config field 'config' is not an object")
-    user = _folded_get(section, "User")
-    if user is None:
-        return ""
-    if not isinstance(user, str):
-        raise ImageError(f"image {image_id}: config field 'config.User' is not a string: {user!r}")
-    return user
+def _annotations(image: StoredImage, manifest: Mapping[str, Any]) -> dict[str, str]:
+    annotations = manifest.get("annotations")
+    if annotations is None:
+        return {}
+    if not isinstance(annotations, dict) or not all(isinstance(value, str) for value in annotations.values()):
+        raise ImageError(f"image {image.id}: manifest annotations are not an object of strings")
+    return annotations
 
 
 def _config_from_blob(image: StoredImage, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -223,13 +242,3 @@ def _parse_object(image: StoredImage, blob: bytes, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ImageError(f"image {image.id}: {what} is not a JSON object")
     return document
-
-
-def _folded_get(document: Mapping[str, Any], name: str) -> Any:
-    """Return what Go's encoding/json decodes into the field name: the last key equal to it ignoring case."""
-    folded = name.lower()
-    value = None
-    for key, item in document.items():
-        if key == name or key.lower() == folded:
-            value = item
-    return value

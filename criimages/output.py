@@ -6,19 +6,50 @@ import json
 from collections.abc import Sequence
 
 from criimages.convert import CriImage
-from criimages.errors import CriimagesError
 from criimages.render import render_quiet, render_table, table_rows
 
 
-def render_images(images: Sequence[CriImage], output: str = "", quiet: bool = False, digests: bool = False, no_trunc: bool = False) -> str:
-    """Return exactly what crictl prints for these images; only "json" and "yaml" are special formats."""
+def render_images(
+    images: Sequence[CriImage],
+    output: str = "",
+    quiet: bool = False,
+    verbose: bool = False,
+    digests: bool = False,
+    no_trunc: bool = False,
+    pinned: bool = False,
+) -> str:
+    """Return exactly what crictl prints for these images.
+
+    Only "json" and "yaml" are special output formats; -q wins over -v, and both replace the table.
+    """
     if output == "json":
         return images_json(images) + "\n"
     if output == "yaml":
-        raise CriimagesError("output format 'yaml' is not supported yet; use -o json or the table")
+        # Imported here: only YAML output needs the emitter.
+        from criimages.goyaml import json_to_yaml
+
+        return json_to_yaml(json.loads(images_json(images))) + "\n"
     if quiet:
         return render_quiet(images)
-    return render_table(table_rows(images, digests=digests, no_trunc=no_trunc))
+    if verbose:
+        return "".join(_verbose_lines(image) for image in images)
+    return render_table(table_rows(images, digests=digests, no_trunc=no_trunc, pinned=pinned))
+
+
+def _verbose_lines(image: CriImage) -> str:
+    lines = [f"ID: {image.id}"]
+    lines += [f"RepoTags: {tag}" for tag in image.repo_tags]
+    lines += [f"RepoDigests: {digest}" for digest in image.repo_digests]
+    if image.size:
+        lines.append(f"Size: {image.size}")
+    if image.uid is not None:
+        # Go prints the Int64Value message with %v in prototext form, which leaves out a zero value.
+        lines.append(f"Uid: value:{image.uid}" if image.uid else "Uid: ")
+    if image.username:
+        lines.append(f"Username: {image.username}")
+    if image.pinned:
+        lines.append("Pinned: true")
+    return "\n".join(lines) + "\n\n"
 
 
 def images_json(images: Sequence[CriImage]) -> str:
@@ -57,3 +88,26 @@ def _string_list(items: Sequence[str], indent: str) -> str:
         return "[]"
     inner = ",\n".join(f"{indent}  {_string(item)}" for item in items)
     return "[\n" + inner + f"\n{indent}]"
+
+
+# The kubelet's MaxNamesPerImageInNodeStatus (pkg/kubelet/nodestatus/setters.go).
+MAX_NAMES_PER_IMAGE = 5
+
+
+def node_status_json(images: Sequence[CriImage]) -> str:
+    """Return `kubectl get node NAME -o json | jq .status.images` for these images, ordered as given.
+
+    names are the repo digests, then the repo tags, at most 5 (null when there are none); sizeBytes
+    is left out when zero (omitempty). An empty list is left out of the node status, so jq prints null.
+    """
+    if not images:
+        return "null\n"
+    entries = []
+    for image in images:
+        names = [*image.repo_digests, *image.repo_tags][:MAX_NAMES_PER_IMAGE]
+        entry: dict[str, object] = {"names": names or None}
+        if image.size:
+            entry["sizeBytes"] = image.size
+        entries.append(entry)
+    # jq writes non-ASCII text as it is and escapes DEL, which Python's json leaves raw.
+    return json.dumps(entries, ensure_ascii=False, indent=2).replace("\x7f", "\\u007f") + "\n"

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,18 @@ class Store:
     layers: Mapping[str, Layer]
     layer_names: Mapping[str, str]
     driver: str
+    _first_by_id: dict[str, StoredImage] = field(default_factory=dict, compare=False, repr=False)
+
+    def data_owner(self, image: StoredImage) -> StoredImage:
+        """Return the record whose big data the store serves for this image's ID: the first one loaded.
+
+        An ID can appear in several image stores; containers/storage reads big data from the first.
+        """
+        owners = self._first_by_id
+        if not owners:
+            for candidate in self.images:
+                owners.setdefault(candidate.id, candidate)
+        return owners.get(image.id, image)
 
     def find_layer(self, key: str) -> Layer | None:
         """Look a layer up as containers/storage does: by ID, then by name, then by unique ID prefix."""

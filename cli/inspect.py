@@ -1,0 +1,24 @@
+"""The `inspect` command: crictl's `inspecti`."""
+
+from __future__ import annotations
+
+import click
+
+from criimages.cli.main import Context, group
+from criimages.listing import inspect_images
+from criimages.status import render_statuses
+
+
+@group.command("inspect", short_help="Show the status of one or more images, as `crictl inspecti` does.")
+@click.argument("images", nargs=-1, metavar="[IMAGE...]")
+@click.option("-o", "--output", default="json", show_default=True, metavar="FORMAT", help="Output format, one of: json|yaml|table.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not show verbose information: print only the status, without the image config.")
+@click.pass_obj
+def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet: bool) -> None:
+    """Show the status of images, as `crictl inspecti` does.
+
+    Each IMAGE is resolved as in `criimages list IMAGE`; without IMAGE, every image is shown in
+    crictl's order. One image prints a JSON object, several print an array.
+    """
+    statuses = inspect_images(state.settings(), state.lock_timeout, names=images)
+    click.echo(render_statuses(statuses, output=output, verbose=not quiet), nl=False)
