@@ -23,7 +23,7 @@ _TIME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-
 
 class _TypeMismatch(Exception):
     def __init__(self, path: str, expected: str, value: Any) -> None:
-        super().__init__(f"cannot decode {_json_type(value)} into {path} ({expected})")
+        super().__init__(f"cannot decode {_json_type(value)} into {path or 'the image config'} ({expected})")
 
 
 def _string(value: Any, path: str) -> str:

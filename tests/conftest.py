@@ -35,7 +35,9 @@ def isolated_options(root: Path, tmp_path: Path, set_dir: Path | None = None, dr
             "--registries-conf", str(set_dir / "registries.conf"),
         ]
     else:
-        options += ["--crio-config", str(tmp_path / "no-crio.conf"), "--crio-config-dir", str(tmp_path / "no-crio.conf.d")]
+        empty_crio_conf = tmp_path / "empty-crio.conf"
+        empty_crio_conf.touch()
+        options += ["--crio-config", str(empty_crio_conf), "--crio-config-dir", str(tmp_path / "no-crio.conf.d")]
     return options
 
 
