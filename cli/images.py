@@ -30,9 +30,10 @@ FILTER_HELP = (
 def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, quiet: bool, filters: tuple[str, ...], output: str, digests: bool, no_trunc: bool, pinned: bool) -> None:
     """List images, as `crictl images` does.
 
-    REPOSITORY[:TAG] selects at most one image, resolved as CRI-O resolves it: a full image ID, an ID
-    prefix of 3 or more characters, repository@digest, a fully qualified name (":latest" when no tag
-    is given), or a short name through the unqualified-search registries of registries.conf.
+    REPOSITORY[:TAG] selects at most one image, resolved as CRI-O resolves it. It may be a full image
+    ID, an ID prefix of 3 or more characters, repository@digest, or a fully qualified name (":latest"
+    when no tag is given). A short name goes through the unqualified-search registries of
+    registries.conf.
     """
     if len(image) > 1:
         # crictl prints the command's help and succeeds when given more than one image.

@@ -60,7 +60,8 @@ class CommandGroup(click.Group):
         except OSError as error:
             # Expected failures raise CriimagesError. This names the file of an OSError that escaped them.
             where = f" '{error.filename}'" if error.filename else ""
-            sys.exit(report_failure(f"cannot read{where}: {error.strerror or error}"))
+            hint = "; run criimages with sudo" if isinstance(error, PermissionError) else ""
+            sys.exit(report_failure(f"cannot read{where}: {error.strerror or error}{hint}"))
         except KeyboardInterrupt:
             sys.exit(INTERRUPTED_EXIT_CODE)
         except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback

@@ -1,8 +1,9 @@
-"""Read whole files read-only and turn operating-system errors into one-line criimages errors."""
+"""Read whole files read-only, and name what they hold, for one-line criimages errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from criimages.errors import CriimagesError
 
@@ -40,3 +41,18 @@ def list_directory(path: Path, error_class: type[CriimagesError], what: str) -> 
         raise error_class(f"permission denied reading {what} '{path}'; run criimages with sudo") from None
     except OSError as error:
         raise error_class(f"cannot read {what} '{path}': {error.strerror}") from None
+
+
+def json_type(value: Any) -> str:
+    """Name the JSON type of a parsed value, with its article, for error messages ("an array")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

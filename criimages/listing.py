@@ -24,7 +24,7 @@ class ImageNotFound(CriimagesError):
 
 @dataclass(frozen=True, slots=True)
 class ImageStatus:
-    """What CRI-O's ImageStatus returns for one image: the image, its OCI config and annotations."""
+    """The reply of CRI-O's ImageStatus for one image: the image, its OCI config and annotations."""
 
     image: CriImage
     config: ImageConfig
@@ -85,8 +85,8 @@ def node_images(settings: Settings, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, 
     """
     store = open_store(settings.store, lock_timeout)
     images = convert_images(store, compile_pinned_patterns(pinned_image_patterns(settings)))
-    # NOTE: the kubelet's sort.Sort is not stable; two records of one image ID (the same image in
-    # two image stores) keep their store order here, which the kubelet does not promise.
+    # NOTE: the kubelet's sort.Sort is not stable. Two records of one image ID (the same image in
+    # two image stores) keep their store order here, and the kubelet may order them otherwise.
     images.sort(key=lambda image: (image.size, image.id), reverse=True)
     if 0 <= max_images < len(images):
         images = images[:max_images]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from criimages.errors import ImageError
+from criimages.files import json_type
 
 Decoder = Callable[[Any, str], Any]
 
@@ -23,7 +24,7 @@ _TIME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-
 
 class _TypeMismatch(Exception):
     def __init__(self, path: str, expected: str, value: Any) -> None:
-        super().__init__(f"cannot decode {_json_type(value)} into {path or 'the image config'} ({expected})")
+        super().__init__(f"cannot decode {json_type(value)} into {path or 'the image config'} ({expected})")
 
 
 def _string(value: Any, path: str) -> str:
@@ -170,17 +171,3 @@ def decode_oci_image(config: Any, image_id: str) -> dict[str, Any]:
         return _IMAGE(config, "")
     except _TypeMismatch as error:
         raise ImageError(f"image {image_id}: invalid config: {error}") from None
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

@@ -23,7 +23,7 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
-from criimages.files import list_directory, read_file
+from criimages.files import json_type, list_directory, read_file
 from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def resolve_driver(config: StoreConfig) -> str:
     root = config.image_store or config.graph_root
     entries = list_directory(root, StoreError, "storage root")
     if entries is None:
-        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf")
+        raise StoreError(f"storage root '{root}' does not exist; pass --root, or set graphroot in storage.conf or root in crio.conf")
     found = [entry.name[: -len("-images")] for entry in entries if entry.name.endswith("-images") and entry.is_dir()]
 
     if len(found) == 1:
@@ -197,7 +197,7 @@ def _check_root(root: Path) -> None:
     try:
         os.stat(root)
     except FileNotFoundError:
-        raise StoreError(f"storage root '{root}' does not exist; set it with --root or graphroot in storage.conf") from None
+        raise StoreError(f"storage root '{root}' does not exist; pass --root, or set graphroot in storage.conf or root in crio.conf") from None
     except PermissionError:
         raise StoreError(f"permission denied reading storage root '{root}'; run criimages with sudo") from None
     if not root.is_dir():
@@ -233,6 +233,7 @@ def _shared_locks(paths: list[Path], timeout: float) -> Iterator[None]:
                 raise StoreError(f"cannot open lock file '{path}': {error.strerror}") from None
             stack.callback(os.close, fd)
             _lock_shared(fd, path, timeout)
+            log.debug("holding the shared read lock on %s", path)
         yield
 
 
@@ -254,6 +255,7 @@ def _lock_shared(fd: int, path: Path, timeout: float) -> None:
 def _read_json_array(path: Path, what: str) -> list[Any]:
     """Read a JSON array file with containers/storage's rules: missing, empty or null means no records."""
     data = read_file(path, StoreError, what)
+    log.debug("read %s: %s", path, "missing" if data is None else f"{len(data)} bytes")
     if not data:
         return []
 
@@ -262,13 +264,13 @@ def _read_json_array(path: Path, what: str) -> list[Any]:
     except UnicodeDecodeError as error:
         raise StoreError(f"invalid {what} file '{path}': not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
-        raise StoreError(f"invalid JSON in '{path}': {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise StoreError(f"invalid JSON in '{path}': {error.msg} (line {error.lineno}, column {error.colno})") from None
     except (ValueError, RecursionError) as error:
         raise StoreError(f"invalid JSON in '{path}': {error}") from None
     if records is None:
         return []
     if not isinstance(records, list):
-        raise StoreError(f"invalid {what} file '{path}': expected a JSON array, found {_json_type(records)}")
+        raise StoreError(f"invalid {what} file '{path}': expected a JSON array, found {json_type(records)}")
     return records
 
 
@@ -300,7 +302,7 @@ def _replace_names(image: StoredImage, names: tuple[str, ...]) -> StoredImage:
 def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:
     where = f"'{path}' image #{index + 1}"
     if not isinstance(record, dict):
-        raise StoreError(f"invalid {where}: expected a JSON object, found {_json_type(record)}")
+        raise StoreError(f"invalid {where}: expected a JSON object, found {json_type(record)}")
 
     image_id = _field(record, "id", str, where)
     if not is_image_id(image_id):
@@ -367,7 +369,7 @@ def _load_layers(path: Path, layers: dict[str, Layer], layer_names: dict[str, st
     for index, record in enumerate(_read_json_array(path, "layers.json")):
         where = f"'{path}' layer #{index + 1}"
         if not isinstance(record, dict):
-            raise StoreError(f"invalid {where}: expected a JSON object, found {_json_type(record)}")
+            raise StoreError(f"invalid {where}: expected a JSON object, found {json_type(record)}")
         layer_id = _field(record, "id", str, where)
         where = f"'{path}' layer {layer_id!r}"
         flags = _field(record, "flags", dict, where)
@@ -399,7 +401,7 @@ def _field(record: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     if value is None:
         return _DEFAULTS[kind]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise StoreError(f"invalid {where}: {key} must be {_JSON_NAMES[kind]}, found {_json_type(value)}")
+        raise StoreError(f"invalid {where}: {key} must be {_JSON_NAMES[kind]}, found {json_type(value)}")
     return value
 
 
@@ -407,22 +409,8 @@ def _string_list(record: Mapping[str, Any], key: str, where: str) -> list[str]:
     values = _field(record, key, list, where)
     for value in values:
         if not isinstance(value, str):
-            raise StoreError(f"invalid {where}: {key} must be a list of strings, found {_json_type(value)} in it")
+            raise StoreError(f"invalid {where}: {key} must be a list of strings, found {json_type(value)} in it")
     return values
 
 
 _JSON_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "an array"}
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
