@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from criimages.cli.main import Context, group
+from criimages.cli.main import Context, emit, group
 from criimages.filters import split_filter_options
 from criimages.listing import list_images, node_images
 from criimages.output import node_status_json, render_images
@@ -41,7 +41,7 @@ def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, 
         return
     state: Context = context.obj
     images = list_images(state.settings(), state.lock_timeout, name=image[0] if image else "", filters=split_filter_options(filters))
-    click.echo(render_images(images, output=output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned), nl=False)
+    emit(render_images(images, output=output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned))
 
 
 @group.command("node-status", short_help="Print the node's .status.images as the kubelet reports it.")
@@ -61,4 +61,4 @@ def node_status_command(state: Context, max_images: int) -> None:
     tags, at most 5 per image.
     """
     images = node_images(state.settings(), state.lock_timeout, max_images=max_images)
-    click.echo(node_status_json(images), nl=False)
+    emit(node_status_json(images))

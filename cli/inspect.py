@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from criimages.cli.main import Context, group
+from criimages.cli.main import Context, emit, group
 from criimages.listing import inspect_images
 from criimages.status import render_statuses
 
@@ -21,4 +21,4 @@ def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet:
     crictl's order. One image prints a JSON object, several print an array.
     """
     statuses = inspect_images(state.settings(), state.lock_timeout, names=images)
-    click.echo(render_statuses(statuses, output=output, verbose=not quiet), nl=False)
+    emit(render_statuses(statuses, output=output, verbose=not quiet))

@@ -14,6 +14,7 @@ import click
 from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, Settings, load_settings
 from criimages.errors import CriimagesError
 from criimages.store import DEFAULT_LOCK_TIMEOUT
+from criimages.terminal import escape_controls, escape_line
 
 # crictl exits with 1 on every failure, usage errors included, and scripts may test for it.
 FAILURE_EXIT_CODE = 1
@@ -81,8 +82,12 @@ def _usage_message(error: click.UsageError) -> str:
 
 
 def report_failure(message: str) -> int:
-    """Print message as one "criimages: ..." line on stderr and return the failure exit code."""
-    text = " ".join(message.splitlines())
+    """Print message as one "criimages: ..." line on stderr and return the failure exit code.
+
+    Control characters from the store are escaped whether or not stderr is a terminal, so that the
+    message is always one line and never drives a terminal.
+    """
+    text = escape_line(message)
     if sys.stderr.isatty():
         # rich is imported only here: loading it costs more than listing a small store.
         from rich.console import Console
@@ -138,7 +143,7 @@ def group(context: click.Context, storage_conf, root, storage_driver, crio_confi
 
     Prints what `crictl images` prints, needs no running CRI-O, and never changes the store.
     """
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="criimages: %(levelname)s: %(message)s")
+    _configure_logging(debug)
     options = Options(
         storage_conf=storage_conf,
         root=root,
@@ -148,6 +153,27 @@ def group(context: click.Context, storage_conf, root, storage_driver, crio_confi
         registries_conf=registries_conf,
     )
     context.obj = Context(options, lock_timeout)
+
+
+def emit(text: str) -> None:
+    """Write command output to stdout: as it is for a pipe or file, with control characters escaped for a terminal."""
+    if sys.stdout.isatty():
+        text = escape_controls(text)
+    # Not click.echo: it strips ANSI sequences on the way to a pipe, and pipes get crictl's exact bytes.
+    sys.stdout.write(text)
+
+
+class _EscapingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_line(super().format(record))
+
+
+def _configure_logging(debug: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_EscapingFormatter("criimages: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def run() -> None:

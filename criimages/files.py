@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,28 @@ def json_type(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
     return "an object"
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def loads_json(data: bytes) -> Any:
+    """Parse JSON as Go's encoding/json does for text: an unpaired surrogate escape becomes U+FFFD.
+
+    Python keeps "\\ud800" as a lone surrogate, which cannot be printed; Go replaces it. Raises
+    UnicodeDecodeError for invalid UTF-8 and ValueError (JSONDecodeError) for invalid JSON.
+    """
+    value = json.loads(data)
+    if _SURROGATE_ESCAPE.search(data):
+        value = _replace_lone_surrogates(value)
+    return value
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(key): _replace_lone_surrogates(item) for key, item in value.items()}
+    return value

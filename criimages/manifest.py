@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from criimages.errors import ImageError
+from criimages.files import loads_json
 from criimages.ociconfig import decode_oci_image
 from criimages.store import StoredImage, read_big_data
 
@@ -236,7 +237,7 @@ def _verify_digest(image: StoredImage, blob: bytes, digest: str, what: str) -> N
 
 def _parse_object(image: StoredImage, blob: bytes, what: str) -> dict[str, Any]:
     try:
-        document = json.loads(blob)
+        document = loads_json(blob)
     except (ValueError, RecursionError) as error:
         raise ImageError(f"image {image.id}: {what} is not valid JSON: {error}") from None
     if not isinstance(document, dict):

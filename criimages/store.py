@@ -23,7 +23,7 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
-from criimages.files import json_type, list_directory, read_file
+from criimages.files import json_type, list_directory, loads_json, read_file
 from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ def _read_json_array(path: Path, what: str) -> list[Any]:
         return []
 
     try:
-        records = json.loads(data)
+        records = loads_json(data)
     except UnicodeDecodeError as error:
         raise StoreError(f"invalid {what} file '{path}': not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
