@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from criimages.cli.main import Context, emit, group
+from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
+from criimages.convert import SkippedImage
 from criimages.filters import split_filter_options
 from criimages.listing import list_images, node_images
 from criimages.output import node_status_json, render_images
@@ -26,8 +27,20 @@ FILTER_HELP = (
 @click.option("--digests", is_flag=True, help="Show digests.")
 @click.option("--no-trunc", is_flag=True, help="Show output without truncating the image ID and digest.")
 @click.option("--pinned", is_flag=True, help="Show whether the image is pinned or not.")
+@click.option("--skip-broken", is_flag=True, help=SKIP_BROKEN_HELP)
 @click.pass_context
-def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, quiet: bool, filters: tuple[str, ...], output: str, digests: bool, no_trunc: bool, pinned: bool) -> None:
+def list_command(
+    context: click.Context,
+    image: tuple[str, ...],
+    verbose: bool,
+    quiet: bool,
+    filters: tuple[str, ...],
+    output: str,
+    digests: bool,
+    no_trunc: bool,
+    pinned: bool,
+    skip_broken: bool,
+) -> None:
     """List images, as `crictl images` does.
 
     REPOSITORY[:TAG] selects at most one image, resolved as CRI-O resolves it. It may be a full image
@@ -40,8 +53,11 @@ def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, 
         click.echo(context.get_help())
         return
     state: Context = context.obj
-    images = list_images(state.settings(), state.lock_timeout, name=image[0] if image else "", filters=split_filter_options(filters))
+    skipped: list[SkippedImage] | None = [] if skip_broken else None
+    name = image[0] if image else ""
+    images = list_images(state.settings(), state.lock_timeout, name=name, filters=split_filter_options(filters), skipped=skipped)
     emit(render_images(images, output=output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned))
+    report_skipped(skipped or [])
 
 
 @group.command("node-status", short_help="Print the node's .status.images as the kubelet reports it.")
@@ -53,12 +69,15 @@ def list_command(context: click.Context, image: tuple[str, ...], verbose: bool, 
     metavar="N",
     help="Report at most N images, as the kubelet's nodeStatusMaxImages; -1 reports all.",
 )
+@click.option("--skip-broken", is_flag=True, help=SKIP_BROKEN_HELP)
 @click.pass_obj
-def node_status_command(state: Context, max_images: int) -> None:
+def node_status_command(state: Context, max_images: int, skip_broken: bool) -> None:
     """Print what `kubectl get node NAME -o json | jq .status.images` shows for this node.
 
     Images come largest first, then by ID descending; names are the repo digests, then the repo
     tags, at most 5 per image.
     """
-    images = node_images(state.settings(), state.lock_timeout, max_images=max_images)
+    skipped: list[SkippedImage] | None = [] if skip_broken else None
+    images = node_images(state.settings(), state.lock_timeout, max_images=max_images, skipped=skipped)
     emit(node_status_json(images))
+    report_skipped(skipped or [])

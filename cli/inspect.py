@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from criimages.cli.main import Context, emit, group
+from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
+from criimages.convert import SkippedImage
 from criimages.listing import inspect_images
 from criimages.status import render_statuses
 
@@ -13,12 +14,15 @@ from criimages.status import render_statuses
 @click.argument("images", nargs=-1, metavar="[IMAGE...]")
 @click.option("-o", "--output", default="json", show_default=True, metavar="FORMAT", help="Output format, one of: json|yaml|table.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not show verbose information: print only the status, without the image config.")
+@click.option("--skip-broken", is_flag=True, help=SKIP_BROKEN_HELP)
 @click.pass_obj
-def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet: bool) -> None:
+def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet: bool, skip_broken: bool) -> None:
     """Show the status of images, as `crictl inspecti` does.
 
     Each IMAGE is resolved as in `criimages list IMAGE`; without IMAGE, every image is shown in
     crictl's order. One image prints a JSON object, several print an array.
     """
-    statuses = inspect_images(state.settings(), state.lock_timeout, names=images)
+    skipped: list[SkippedImage] | None = [] if skip_broken else None
+    statuses = inspect_images(state.settings(), state.lock_timeout, names=images, skipped=skipped)
     emit(render_statuses(statuses, output=output, verbose=not quiet))
+    report_skipped(skipped or [])

@@ -12,12 +12,15 @@ from typing import Any
 import click
 
 from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, Settings, load_settings
+from criimages.convert import SkippedImage
 from criimages.errors import CriimagesError
 from criimages.store import DEFAULT_LOCK_TIMEOUT
 from criimages.terminal import escape_controls, escape_line
 
 # crictl exits with 1 on every failure, usage errors included, and scripts may test for it.
 FAILURE_EXIT_CODE = 1
+# With --skip-broken: the output is complete except for the images reported on stderr.
+SKIPPED_EXIT_CODE = 3
 INTERRUPTED_EXIT_CODE = 130
 
 # crictl's other names for `images`.
@@ -25,7 +28,7 @@ COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list"}
 
 # criimages checks the paths itself, so that every problem gets its own message and the sudo hint.
 _FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
-_DIRECTORY = click.Path(path_type=Path, file_okay=False, readable=False)
+_DIRECTORY = click.Path(path_type=Path)
 
 
 class CommandGroup(click.Group):
@@ -153,6 +156,20 @@ def group(context: click.Context, storage_conf, root, storage_driver, crio_confi
         registries_conf=registries_conf,
     )
     context.obj = Context(options, lock_timeout)
+
+
+SKIP_BROKEN_HELP = (
+    "List every image that can be converted and report the others on stderr, exiting with status "
+    f"{SKIPPED_EXIT_CODE} if any was skipped. Without it, one broken image fails the command, as in CRI-O."
+)
+
+
+def report_skipped(skipped: list[SkippedImage]) -> None:
+    """Print one stderr line per skipped image and exit with SKIPPED_EXIT_CODE when there is any."""
+    for image in skipped:
+        print(escape_line(f"criimages: skipped image {image.id}: {image.reason}"), file=sys.stderr)
+    if skipped:
+        raise click.exceptions.Exit(SKIPPED_EXIT_CODE)
 
 
 def emit(text: str) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from criimages.errors import ConfigError, ImageError, InvalidReference
+from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
 from criimages.manifest import read_image_config
 from criimages.reference import Reference, parse_normalized
 from criimages.store import Store, StoredImage, big_data_size
@@ -33,9 +33,48 @@ class CriImage:
     pinned: bool
 
 
-def convert_images(store: Store, pinned_patterns: Sequence[re.Pattern[str]] = ()) -> list[CriImage]:
-    """Convert every image of the store in store order; the first image CRI-O cannot convert fails all."""
-    return [convert_image(store, image, pinned_patterns) for image in store.images]
+@dataclass(frozen=True, slots=True)
+class SkippedImage:
+    """An image left out of a listing with --skip-broken, and why CRI-O could not convert it."""
+
+    id: str
+    reason: str
+
+
+def convert_images(
+    store: Store,
+    pinned_patterns: Sequence[re.Pattern[str]] = (),
+    skipped: list[SkippedImage] | None = None,
+) -> list[CriImage]:
+    """Convert every image of the store in store order.
+
+    As in CRI-O, the first image that cannot be converted fails the whole listing, unless a skipped
+    list is given: then such images are left out and recorded in it.
+    """
+    converted = (convert_or_skip(store, image, pinned_patterns, skipped) for image in store.images)
+    return [image for image in converted if image is not None]
+
+
+def convert_or_skip(
+    store: Store,
+    image: StoredImage,
+    pinned_patterns: Sequence[re.Pattern[str]],
+    skipped: list[SkippedImage] | None,
+    fallback_digest: str | None = None,
+) -> CriImage | None:
+    """Convert one image; when it fails and a skipped list is given, record it there and return None."""
+    try:
+        return convert_image(store, image, pinned_patterns, fallback_digest)
+    except CriimagesError as error:
+        record_skip(skipped, image.id, error)
+        return None
+
+
+def record_skip(skipped: list[SkippedImage] | None, image_id: str, error: CriimagesError) -> None:
+    """Add the failed image to skipped, or re-raise the error when skipping was not asked for."""
+    if skipped is None:
+        raise error
+    skipped.append(SkippedImage(image_id, str(error).removeprefix(f"image {image_id}: ")))
 
 
 def convert_image(

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from criimages.config import Settings
-from criimages.convert import CriImage, compile_pinned_patterns, convert_image, convert_images
+from criimages.convert import CriImage, SkippedImage, compile_pinned_patterns, convert_image, convert_images, convert_or_skip, record_skip
 from criimages.errors import CriimagesError
 from criimages.filters import apply_filters
 from criimages.lookup import find_image
 from criimages.manifest import ImageConfig, read_image_config
 from criimages.sorting import crictl_order
-from criimages.store import DEFAULT_LOCK_TIMEOUT, Store, open_store
+from criimages.store import DEFAULT_LOCK_TIMEOUT, open_store
 
 # CRI-O's default pause image on Linux (pkg/config/config_linux.go), pinned when none is configured.
 DEFAULT_PAUSE_IMAGE = "registry.k8s.io/pause:3.10.1"
@@ -38,23 +38,36 @@ def pinned_image_patterns(settings: Settings) -> list[str]:
     return patterns
 
 
-def list_images(settings: Settings, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, name: str = "", filters: Sequence[str] = ()) -> list[CriImage]:
+def list_images(
+    settings: Settings,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    name: str = "",
+    filters: Sequence[str] = (),
+    skipped: list[SkippedImage] | None = None,
+) -> list[CriImage]:
     """Return the images `crictl images [NAME] [--filter ...]` prints, in its order.
 
-    Without a name CRI-O converts every image, and one it cannot convert fails the listing. With a
-    name it converts only the image the name resolves to, if any.
+    Without a name CRI-O converts every image, and one it cannot convert fails the listing unless
+    skipped is given (see convert_images). With a name it converts only the image the name
+    resolves to, if any.
     """
     store = open_store(settings.store, lock_timeout)
     patterns = compile_pinned_patterns(pinned_image_patterns(settings))
     if name:
         found = find_image(store, name, settings)
-        images = [convert_image(store, found.image, patterns, fallback_digest=found.digest)] if found else []
+        converted = convert_or_skip(store, found.image, patterns, skipped, found.digest) if found else None
+        images = [converted] if converted else []
     else:
-        images = convert_images(store, patterns)
+        images = convert_images(store, patterns, skipped)
     return apply_filters(crictl_order(images), filters)
 
 
-def inspect_images(settings: Settings, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, names: Sequence[str] = ()) -> list[ImageStatus]:
+def inspect_images(
+    settings: Settings,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    names: Sequence[str] = (),
+    skipped: list[SkippedImage] | None = None,
+) -> list[ImageStatus]:
     """Return the status of each named image, or of every image in crictl's order when none is named."""
     store = open_store(settings.store, lock_timeout)
     patterns = compile_pinned_patterns(pinned_image_patterns(settings))
@@ -67,24 +80,31 @@ def inspect_images(settings: Settings, lock_timeout: float = DEFAULT_LOCK_TIMEOU
             stored.append(found.image)
     else:
         order = {image.id: image for image in reversed(store.images)}
-        listed = crictl_order(convert_images(store, patterns))
+        listed = crictl_order(convert_images(store, patterns, skipped))
         stored = [order[image.id] for image in listed]
-    return [_status(store, image, patterns) for image in stored]
+    statuses = []
+    for image in stored:
+        try:
+            converted = convert_image(store, image, patterns, previous_name_fallback=False)
+            statuses.append(ImageStatus(image=converted, config=read_image_config(store.data_owner(image))))
+        except CriimagesError as error:
+            record_skip(skipped, image.id, error)
+    return statuses
 
 
-def _status(store: Store, image, patterns) -> ImageStatus:
-    converted = convert_image(store, image, patterns, previous_name_fallback=False)
-    return ImageStatus(image=converted, config=read_image_config(store.data_owner(image)))
-
-
-def node_images(settings: Settings, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, max_images: int = 50) -> list[CriImage]:
+def node_images(
+    settings: Settings,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    max_images: int = 50,
+    skipped: list[SkippedImage] | None = None,
+) -> list[CriImage]:
     """Return the images the kubelet reports in the node status: largest first, at most max_images.
 
     The kubelet sorts by size descending, then ID descending (ByImageSize in pkg/kubelet/util/
     sliceutils), and keeps the first nodeStatusMaxImages; a negative cap keeps all.
     """
     store = open_store(settings.store, lock_timeout)
-    images = convert_images(store, compile_pinned_patterns(pinned_image_patterns(settings)))
+    images = convert_images(store, compile_pinned_patterns(pinned_image_patterns(settings)), skipped)
     # NOTE: the kubelet's sort.Sort is not stable. Two records of one image ID (the same image in
     # two image stores) keep their store order here, and the kubelet may order them otherwise.
     images.sort(key=lambda image: (image.size, image.id), reverse=True)
