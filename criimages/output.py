@@ -26,9 +26,9 @@ def render_images(
         return images_json(images) + "\n"
     if output == "yaml":
         # Imported here: only YAML output needs the emitter.
-        from criimages.goyaml import json_to_yaml
+        from criimages.goyaml import json_text_to_yaml
 
-        return json_to_yaml(json.loads(images_json(images))) + "\n"
+        return json_text_to_yaml(images_json(images), json_encoder="protojson") + "\n"
     if quiet:
         return render_quiet(images)
     if verbose:

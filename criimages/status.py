@@ -72,10 +72,10 @@ def render_statuses(statuses: Sequence[ImageStatus], output: str = "json", verbo
     documents = [status_document(status, verbose) for status in statuses]
     result: Any = documents[0] if len(documents) == 1 else documents
     if output == "yaml":
-        from criimages.goyaml import json_to_yaml
+        from criimages.goyaml import json_text_to_yaml
 
         # sigs.k8s.io/yaml parses crictl's JSON again, so the YAML holds exactly the JSON values.
-        return json_to_yaml(json.loads(go_json(result))) + "\n"
+        return json_text_to_yaml(go_json(result), json_encoder="encoding/json") + "\n"
     return go_json(result, indent=2) + "\n"
 
 
