@@ -21,10 +21,11 @@ NO_ID = "-"
 def check_command(context: click.Context) -> None:
     """Check the store for problems and exit with status 1 when there are any.
 
-    Reports images whose layers are missing or loop, big-data files that are missing or differ from
-    their recorded size or digest, names claimed by several images, layers that no image or
-    container uses, and malformed image records. On a terminal it prints a table and a summary;
-    otherwise one line per problem, KIND<TAB>ID<TAB>DETAIL, and nothing when the store is clean.
+    Reports images whose layers are missing or loop, big-data files that are missing, unreadable or
+    differ from their recorded size or digest, names claimed by several images, layers that no
+    image or container uses, and malformed image records. On a terminal it prints a table and a
+    summary. Otherwise it prints one line per problem, KIND<TAB>ID<TAB>DETAIL, and nothing when the
+    store is clean.
     """
     state: Context = context.obj
     findings = check_store(state.settings().store, state.lock_timeout)

@@ -149,30 +149,45 @@ def resolve_driver(config: StoreConfig) -> str:
     raise StoreError(f"no storage driver is configured and '{root}' holds images of several drivers ({listed}); pass --storage-driver")
 
 
-def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
-    """Load every image store and layer store that the configuration names, under shared read locks."""
+@dataclass(frozen=True, slots=True)
+class StorePaths:
+    """The folders and files of a store that open_store reads and locks, in containers/storage order."""
+
+    driver: str
+    # (DRIVER-images folder, read-only): read-only for additional image stores.
+    image_dirs: tuple[tuple[Path, bool], ...]
+    # (layers.json or volatile-layers.json, read-only): read-only for additional image stores.
+    layer_files: tuple[tuple[Path, bool], ...]
+    lock_files: tuple[Path, ...]
+
+
+def resolve_store_paths(config: StoreConfig) -> StorePaths:
+    """Return the image folders, layer files and lock files that the configuration names.
+
+    Raises StoreError when the root or its DRIVER-images folder is missing.
+    """
     driver = resolve_driver(config)
     _check_root(config.graph_root)
 
     # Image stores in containers/storage order: the primary one (imagestore when set, else graphroot),
     # graphroot after an imagestore, then the read-only additional stores.
     image_dirs: list[tuple[Path, bool]] = []
-    layer_files: list[Path] = []
+    layer_files: list[tuple[Path, bool]] = []
     lock_files: list[Path] = []
     graph_images = config.graph_root / f"{driver}-images"
     graph_layers = config.graph_root / f"{driver}-layers"
     if config.image_store is not None:
         image_dirs.append((config.image_store / f"{driver}-images", False))
     image_dirs.append((graph_images, False))
-    layer_files.append(graph_layers / "layers.json")
+    layer_files.append((graph_layers / "layers.json", False))
     if config.image_store is not None:
-        layer_files.append(config.image_store / f"{driver}-layers" / "layers.json")
+        layer_files.append((config.image_store / f"{driver}-layers" / "layers.json", False))
     volatile_dir = (config.run_root if config.transient_store else config.graph_root) / f"{driver}-layers"
-    layer_files.append(volatile_dir / "volatile-layers.json")
+    layer_files.append((volatile_dir / "volatile-layers.json", False))
     for additional in config.additional_image_stores:
         image_dirs.append((additional / f"{driver}-images", True))
-        layer_files.append(additional / f"{driver}-layers" / "layers.json")
-        layer_files.append(additional / f"{driver}-layers" / "volatile-layers.json")
+        layer_files.append((additional / f"{driver}-layers" / "layers.json", True))
+        layer_files.append((additional / f"{driver}-layers" / "volatile-layers.json", True))
 
     if not graph_images.is_dir() and config.image_store is None:
         raise StoreError(_missing_images_dir_message(config.graph_root, driver))
@@ -180,17 +195,22 @@ def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) 
     for images_dir, _ in image_dirs:
         lock_files.append(images_dir / "images.lock")
     lock_files.append(graph_layers / "layers.lock")
+    return StorePaths(driver=driver, image_dirs=tuple(image_dirs), layer_files=tuple(layer_files), lock_files=tuple(lock_files))
 
-    with _shared_locks(lock_files, lock_timeout):
+
+def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+    """Load every image store and layer store that the configuration names, under shared read locks."""
+    paths = resolve_store_paths(config)
+    with _shared_locks(list(paths.lock_files), lock_timeout):
         images: list[StoredImage] = []
-        for images_dir, read_only in image_dirs:
+        for images_dir, read_only in paths.image_dirs:
             images += _load_images(images_dir, read_only)
         layers: dict[str, Layer] = {}
         layer_names: dict[str, str] = {}
-        for layer_file in layer_files:
+        for layer_file, _ in paths.layer_files:
             _load_layers(layer_file, layers, layer_names)
 
-    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=driver)
+    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=paths.driver)
 
 
 def _check_root(root: Path) -> None:
