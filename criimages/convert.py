@@ -218,7 +218,7 @@ def _signature_sizes(image: StoredImage) -> list[int]:
     sizes = metadata.get("signature-sizes")
     if sizes is None:
         return []
-    if not isinstance(sizes, list) or not all(type(size) is int for size in sizes):
+    if not isinstance(sizes, list) or not all(type(size) is int and -(2**63) <= size <= _INT64_MAX for size in sizes):
         raise ImageError(f"image {image.id}: metadata signature-sizes is not a list of integers")
     return sizes
 

@@ -64,15 +64,27 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def loads_json(data: bytes) -> Any:
-    """Parse JSON as Go's encoding/json does for text: an unpaired surrogate escape becomes U+FFFD.
+    """Parse JSON text as Go's encoding/json does where Python's json differs.
 
-    Python keeps "\\ud800" as a lone surrogate, which cannot be printed; Go replaces it. Raises
+    Go rejects a leading byte order mark, which Python skips, and turns an unpaired surrogate
+    escape into U+FFFD, which Python keeps and cannot print. An integer too long for Python's
+    int() limit becomes a float, as Go keeps untyped numbers; typed fields then reject it. Raises
     UnicodeDecodeError for invalid UTF-8 and ValueError (JSONDecodeError) for invalid JSON.
     """
-    value = json.loads(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ValueError("invalid character U+FEFF (byte order mark) at the start of the JSON text")
+    value = json.loads(data, parse_int=_parse_int)
     if _SURROGATE_ESCAPE.search(data):
         value = _replace_lone_surrogates(value)
     return value
+
+
+# Python's int() refuses longer digit strings (sys.get_int_max_str_digits, 4300 by default).
+_MAX_INT_DIGITS = 4000
+
+
+def _parse_int(text: str) -> int | float:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else float(text)
 
 
 def _replace_lone_surrogates(value: Any) -> Any:

@@ -192,9 +192,12 @@ def resolve_store_paths(config: StoreConfig) -> StorePaths:
     if not graph_images.is_dir() and config.image_store is None:
         raise StoreError(_missing_images_dir_message(config.graph_root, driver))
 
+    # Lock in the order containers/storage writers do (writeToAllStores in store.go): the layer store
+    # first, then the image stores. The other order can deadlock with a writer that holds
+    # layers.lock and waits for images.lock, until --lock-timeout expires.
+    lock_files.append(graph_layers / "layers.lock")
     for images_dir, _ in image_dirs:
         lock_files.append(images_dir / "images.lock")
-    lock_files.append(graph_layers / "layers.lock")
     return StorePaths(driver=driver, image_dirs=tuple(image_dirs), layer_files=tuple(layer_files), lock_files=tuple(lock_files))
 
 
