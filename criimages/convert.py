@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
-from criimages.manifest import read_image_config
+from criimages.manifest import read_image_user
 from criimages.reference import Reference, parse_normalized
 from criimages.store import Store, StoredImage, big_data_size
 
@@ -98,7 +98,7 @@ def convert_image(
     if previous_name_fallback and not repo_digests and image.names_history and image_digest:
         repo_digests = [f"{previous_name(image.names_history)}@{image_digest}"]
 
-    uid, username = split_user(read_image_config(owner).user)
+    uid, username = split_user(read_image_user(owner))
     return CriImage(
         id=image.id,
         repo_tags=tuple(sorted(str(tag) for tag in tags)),

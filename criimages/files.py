@@ -73,7 +73,12 @@ def loads_json(data: bytes) -> Any:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         raise ValueError("invalid character U+FEFF (byte order mark) at the start of the JSON text")
-    value = json.loads(data, parse_int=_parse_int)
+    try:
+        value = json.loads(data)
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            raise
+        value = json.loads(data, parse_int=_parse_int)
     if _SURROGATE_ESCAPE.search(data):
         value = _replace_lone_surrogates(value)
     return value

@@ -26,6 +26,7 @@ from criimages.store import (
     Store,
     StoredImage,
     _field,
+    _InvalidRecord,
     _load_layers,
     _parse_image,
     _read_json_array,
@@ -286,7 +287,10 @@ def _read_container_layers(container_files: Iterable[Path]) -> list[str]:
             where = f"'{path}' container #{index + 1}"
             if not isinstance(record, dict):
                 raise StoreError(f"invalid {where}: expected a JSON object, found {json_type(record)}")
-            layer_id = _field(record, "layer", str, where)
+            try:
+                layer_id = _field(record, "layer", str)
+            except _InvalidRecord as error:
+                raise StoreError(f"invalid {where}: {error}") from None
             if layer_id:
                 layers.append(layer_id)
     return layers

@@ -18,7 +18,7 @@ from typing import Any
 
 from criimages.errors import ImageError
 from criimages.files import loads_json
-from criimages.ociconfig import decode_oci_image
+from criimages.ociconfig import decode_oci_image, image_user
 from criimages.store import StoredImage, read_big_data
 
 DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json"
@@ -91,12 +91,16 @@ def wanted_platforms() -> tuple[Platform, ...]:
 def guess_media_type(blob: bytes) -> str:
     """Return the manifest media type the way manifest.GuessMIMEType infers it, or "" when unknown."""
     try:
-        document = json.loads(blob)
-    except ValueError:
+        document = loads_json(blob)
+    except (ValueError, RecursionError):
         return ""
+    return media_type_of(document)
+
+
+def media_type_of(document: Any) -> str:
+    """Infer the media type of a parsed manifest, as manifest.GuessMIMEType does."""
     if not isinstance(document, dict):
         return ""
-
     media_type = document.get("mediaType")
     if media_type in _KNOWN_TYPES:
         return media_type
@@ -122,29 +126,38 @@ class ImageConfig:
     annotations: Mapping[str, str]
 
     @property
-    def user(self) -> str:
-        """Return config.User, the field CRI-O takes the image's user from."""
-        return self.oci["config"].get("User", "")
-
-    @property
     def labels(self) -> Mapping[str, str]:
         """Return config.Labels, which CRI-O also reports as the image's labels."""
         return self.oci["config"].get("Labels", {})
 
 
 def read_image_config(image: StoredImage) -> ImageConfig:
-    """Return the image's config, found through its manifest; raises ImageError where CRI-O fails."""
-    blob = read_big_data(image, MANIFEST_KEY)
-    media_type = guess_media_type(blob)
+    """Return the image's OCI config and manifest annotations; raises ImageError where CRI-O fails."""
+    config, annotations = _read_config_document(image)
+    return ImageConfig(oci=decode_oci_image(config, image.id), annotations=annotations)
+
+
+def read_image_user(image: StoredImage) -> str:
+    """Return the User of the image's config, reading and checking it as CRI-O's listing does."""
+    config, _ = _read_config_document(image)
+    return image_user(config, image.id)
+
+
+def _read_config_document(image: StoredImage) -> tuple[Any, dict[str, str]]:
+    """Return the image's config as stored and its manifest's annotations, found as containers/image finds them."""
+    # A manifest that is not JSON has no media type, and the schema 1 fallback below fails on it as
+    # containers/image does, so one parse serves both the type guess and the reading.
+    document = _parse_object(image, read_big_data(image, MANIFEST_KEY), "manifest")
+    media_type = media_type_of(document)
     if media_type in _LISTS:
-        instance = _choose_instance(image, blob, media_type)
+        instance = _choose_instance(image, document, media_type)
         blob = read_big_data(image, f"{MANIFEST_KEY}-{instance}")
         _verify_digest(image, blob, instance, f"manifest {instance}")
-        media_type = guess_media_type(blob)
+        document = _parse_object(image, blob, f"manifest {instance}")
+        media_type = media_type_of(document)
         if media_type in _LISTS:
             raise ImageError(f"image {image.id}: manifest {instance} is a manifest list inside a manifest list")
 
-    document = _parse_object(image, blob, "manifest")
     if media_type in (DOCKER_SCHEMA2, OCI_MANIFEST):
         config = _config_from_blob(image, document)
     else:
@@ -154,7 +167,7 @@ def read_image_config(image: StoredImage) -> ImageConfig:
         config = _config_from_schema1(image, document)
 
     annotations = _annotations(image, document) if media_type == OCI_MANIFEST else {}
-    return ImageConfig(oci=decode_oci_image(config, image.id), annotations=annotations)
+    return config, annotations
 
 
 def _annotations(image: StoredImage, manifest: Mapping[str, Any]) -> dict[str, str]:
@@ -189,9 +202,8 @@ def _config_from_schema1(image: StoredImage, manifest: Mapping[str, Any]) -> Map
     return _parse_object(image, compatibility.encode(), "schema 1 config")
 
 
-def _choose_instance(image: StoredImage, blob: bytes, media_type: str) -> str:
+def _choose_instance(image: StoredImage, index: Mapping[str, Any], media_type: str) -> str:
     """Return the digest of the index entry for this machine, as ChooseInstance does."""
-    index = _parse_object(image, blob, "manifest list")
     entries = index.get("manifests")
     if not isinstance(entries, list):
         entries = []

@@ -31,7 +31,7 @@ NAME_MAX_LENGTH = 255
 
 # go-digest: the algorithms it can validate and the length of their hex encoding.
 DIGEST_HEX_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
-_LOWER_HEX = re.compile(r"[a-f0-9]+")
+_LOWER_HEX_DIGITS = "0123456789abcdef"
 
 # No valid reference is longer than a 255-character name, a 128-character tag and a sha512 digest.
 # Longer input is rejected before matching, which keeps matching time bounded.
@@ -72,8 +72,11 @@ def validate_digest(text: str) -> str | None:
     expected_length = DIGEST_HEX_LENGTHS.get(algorithm)
     if expected_length is None:
         return "unsupported digest algorithm"
-    if len(encoded) != expected_length or _LOWER_HEX.fullmatch(encoded) is None:
-        return "invalid checksum digest length" if len(encoded) != expected_length else "invalid checksum digest format"
+    if len(encoded) != expected_length:
+        return "invalid checksum digest length"
+    # Stripping every lowercase hex digit from both ends leaves nothing only for lowercase hex text.
+    if encoded.strip(_LOWER_HEX_DIGITS):
+        return "invalid checksum digest format"
     return None
 
 

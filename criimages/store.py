@@ -109,7 +109,8 @@ def big_data_file_name(key: str) -> str:
 
 def read_big_data(image: StoredImage, key: str) -> bytes:
     """Read one big-data item of an image; raises StoreError when the file is missing or unreadable."""
-    path = image.images_dir / image.id / big_data_file_name(key)
+    # A string path: pathlib's joins cost more than reading the file on the listing's hot path.
+    path = f"{image.images_dir}/{image.id}/{big_data_file_name(key)}"
     data = read_file(path, StoreError, "big-data file")
     if data is None:
         raise StoreError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
@@ -323,36 +324,40 @@ def _replace_names(image: StoredImage, names: tuple[str, ...]) -> StoredImage:
 
 
 def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:
-    where = f"'{path}' image #{index + 1}"
-    if not isinstance(record, dict):
-        raise StoreError(f"invalid {where}: expected a JSON object, found {json_type(record)}")
+    try:
+        return _image_from_record(record, images_dir, read_only)
+    except _InvalidRecord as error:
+        image_id = record.get("id") if isinstance(record, dict) else None
+        where = f"image {image_id}" if isinstance(image_id, str) and is_image_id(image_id) else f"image #{index + 1}"
+        raise StoreError(f"invalid '{path}' {where}: {error}") from None
 
-    image_id = _field(record, "id", str, where)
+
+def _image_from_record(record: Any, images_dir: Path, read_only: bool) -> StoredImage:
+    if not isinstance(record, dict):
+        raise _InvalidRecord(f"expected a JSON object, found {json_type(record)}")
+    image_id = _field(record, "id", str)
     if not is_image_id(image_id):
-        raise StoreError(f"invalid {where}: image ID {image_id!r} is not 64 lowercase hex digits")
-    where = f"'{path}' image {image_id}"
-    digest = _field(record, "digest", str, where)
-    names = _string_list(record, "names", where)
-    history = _string_list(record, "names-history", where)
-    big_data_names = _string_list(record, "big-data-names", where)
-    sizes = _field(record, "big-data-sizes", dict, where)
-    digests_by_key = _field(record, "big-data-digests", dict, where)
+        raise _InvalidRecord(f"image ID {image_id!r} is not 64 lowercase hex digits")
+
+    digest = _field(record, "digest", str)
+    sizes = _field(record, "big-data-sizes", dict)
+    digests_by_key = _field(record, "big-data-digests", dict)
     for key, size in sizes.items():
         if type(size) is not int or not _INT64_MIN <= size <= _INT64_MAX:
-            raise StoreError(f"invalid {where}: big-data-sizes[{key!r}] is not a 64-bit integer: {size!r}")
+            raise _InvalidRecord(f"big-data-sizes[{key!r}] is not a 64-bit integer: {size!r}")
     for key, value in digests_by_key.items():
-        if not isinstance(value, str):
-            raise StoreError(f"invalid {where}: big-data-digests[{key!r}] is not a string: {value!r}")
+        if type(value) is not str:
+            raise _InvalidRecord(f"big-data-digests[{key!r}] is not a string: {value!r}")
 
     return StoredImage(
         id=image_id,
         digest=digest,
-        digests=_compute_digests(digest, digests_by_key, where),
-        names=tuple(names),
-        names_history=tuple(history),
-        top_layer=_field(record, "layer", str, where),
-        metadata=_field(record, "metadata", str, where),
-        big_data_names=tuple(big_data_names),
+        digests=_compute_digests(digest, digests_by_key),
+        names=tuple(_string_list(record, "names")),
+        names_history=tuple(_string_list(record, "names-history")),
+        top_layer=_field(record, "layer", str),
+        metadata=_field(record, "metadata", str),
+        big_data_names=tuple(_string_list(record, "big-data-names")),
         big_data_sizes=sizes,
         big_data_digests=digests_by_key,
         images_dir=images_dir,
@@ -360,7 +365,7 @@ def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_onl
     )
 
 
-def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str) -> tuple[str, ...]:
+def _compute_digests(digest: str, digests_by_key: Mapping[str, str]) -> tuple[str, ...]:
     """Return the image's digest list as recomputeDigests (images.go) builds it.
 
     The list is `digest` followed by the distinct digests of big-data items whose key starts with
@@ -371,7 +376,7 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str)
     if digest:
         problem = validate_digest(digest)
         if problem:
-            raise StoreError(f"invalid {where}: digest {digest!r}: {problem}")
+            raise _InvalidRecord(f"digest {digest!r}: {problem}")
         found.append(digest)
     keys = sorted(key for key in digests_by_key if key.startswith("manifest"))
     if "manifest" in digests_by_key:
@@ -381,7 +386,7 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str)
         value = digests_by_key[key]
         problem = validate_digest(value)
         if problem:
-            raise StoreError(f"invalid {where}: digest {value!r} of big-data item {key!r}: {problem}")
+            raise _InvalidRecord(f"digest {value!r} of big-data item {key!r}: {problem}")
         if value not in found:
             found.append(value)
     return tuple(found)
@@ -390,50 +395,60 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str], where: str)
 def _load_layers(path: Path, layers: dict[str, Layer], layer_names: dict[str, str]) -> None:
     """Add the layers of one layers file; an ID already loaded from an earlier file is skipped (layers.go)."""
     for index, record in enumerate(_read_json_array(path, "layers.json")):
-        where = f"'{path}' layer #{index + 1}"
-        if not isinstance(record, dict):
-            raise StoreError(f"invalid {where}: expected a JSON object, found {json_type(record)}")
-        layer_id = _field(record, "id", str, where)
-        where = f"'{path}' layer {layer_id!r}"
-        flags = _field(record, "flags", dict, where)
-        if flags.get("incomplete") is True:
-            # containers/storage deletes an incomplete layer when it loads the store read-write.
-            continue
-        diff_size = _field(record, "diff-size", int, where)
-        if type(diff_size) is not int or not _INT64_MIN <= diff_size <= _INT64_MAX:
-            raise StoreError(f"invalid {where}: diff-size is not a 64-bit integer: {diff_size!r}")
-        if layer_id in layers:
-            continue
-        layers[layer_id] = Layer(
-            id=layer_id,
-            parent=_field(record, "parent", str, where),
-            diff_digest=_field(record, "diff-digest", str, where),
-            toc_digest=_field(record, "toc-digest", str, where),
-            diff_size=diff_size,
-        )
-        for name in _string_list(record, "names", where):
-            layer_names.setdefault(name, layer_id)
+        try:
+            _add_layer(record, layers, layer_names)
+        except _InvalidRecord as error:
+            layer_id = record.get("id") if isinstance(record, dict) else None
+            where = f"layer {layer_id!r}" if isinstance(layer_id, str) else f"layer #{index + 1}"
+            raise StoreError(f"invalid '{path}' {where}: {error}") from None
+
+
+def _add_layer(record: Any, layers: dict[str, Layer], layer_names: dict[str, str]) -> None:
+    if not isinstance(record, dict):
+        raise _InvalidRecord(f"expected a JSON object, found {json_type(record)}")
+    layer_id = _field(record, "id", str)
+    if _field(record, "flags", dict).get("incomplete") is True:
+        # containers/storage deletes an incomplete layer when it loads the store read-write.
+        return
+    diff_size = _field(record, "diff-size", int)
+    if not _INT64_MIN <= diff_size <= _INT64_MAX:
+        raise _InvalidRecord(f"diff-size is not a 64-bit integer: {diff_size!r}")
+    if layer_id in layers:
+        return
+    layers[layer_id] = Layer(
+        id=layer_id,
+        parent=_field(record, "parent", str),
+        diff_digest=_field(record, "diff-digest", str),
+        toc_digest=_field(record, "toc-digest", str),
+        diff_size=diff_size,
+    )
+    for name in _string_list(record, "names"):
+        layer_names.setdefault(name, layer_id)
+
+
+class _InvalidRecord(Exception):
+    """A record field of the wrong type or value; the caller adds the file and record to the message."""
 
 
 _DEFAULTS: dict[type, Any] = {str: "", int: 0, dict: {}, list: []}
+_JSON_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "an array"}
 
 
-def _field(record: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+def _field(record: Mapping[str, Any], key: str, kind: type) -> Any:
     """Return record[key] checked against kind; a missing key or JSON null gives Go's zero value."""
     value = record.get(key)
     if value is None:
         return _DEFAULTS[kind]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise StoreError(f"invalid {where}: {key} must be {_JSON_NAMES[kind]}, found {json_type(value)}")
+    if type(value) is not kind:
+        if kind is int and type(value) is float:
+            raise _InvalidRecord(f"{key} is not a 64-bit integer: {value!r}")
+        raise _InvalidRecord(f"{key} must be {_JSON_NAMES[kind]}, found {json_type(value)}")
     return value
 
 
-def _string_list(record: Mapping[str, Any], key: str, where: str) -> list[str]:
-    values = _field(record, key, list, where)
+def _string_list(record: Mapping[str, Any], key: str) -> list[str]:
+    values = _field(record, key, list)
     for value in values:
-        if not isinstance(value, str):
-            raise StoreError(f"invalid {where}: {key} must be a list of strings, found {json_type(value)} in it")
+        if type(value) is not str:
+            raise _InvalidRecord(f"{key} must be a list of strings, found {json_type(value)} in it")
     return values
-
-
-_JSON_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "an array"}
