@@ -13,7 +13,7 @@ import click
 
 from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, Settings, load_settings
 from criimages.convert import SkippedImage
-from criimages.errors import CriimagesError
+from criimages.errors import CriimagesError, ImageError
 from criimages.store import DEFAULT_LOCK_TIMEOUT
 from criimages.terminal import escape_controls, escape_line
 
@@ -23,8 +23,8 @@ FAILURE_EXIT_CODE = 1
 SKIPPED_EXIT_CODE = 3
 INTERRUPTED_EXIT_CODE = 130
 
-# crictl's other names for `images`.
-COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list"}
+# crictl's names for `images` and `inspecti`.
+COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list", "inspecti": "inspect"}
 
 # criimages checks the paths itself, so that every problem gets its own message and the sudo hint.
 _FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
@@ -54,6 +54,8 @@ class CommandGroup(click.Group):
             sys.exit(report_failure(error.format_message()))
         except click.Abort:
             sys.exit(report_failure("aborted"))
+        except ImageError as error:
+            sys.exit(report_failure(f"{error} (--skip-broken lists the other images; criimages check reports all problems)"))
         except CriimagesError as error:
             sys.exit(report_failure(str(error)))
         except BrokenPipeError:
@@ -76,11 +78,13 @@ class CommandGroup(click.Group):
 
 
 def _usage_message(error: click.UsageError) -> str:
-    message = error.format_message().rstrip(".")
+    message = error.format_message()
     if isinstance(error, click.NoSuchOption) and error.ctx is not None and error.ctx.parent is not None:
         if any(error.option_name in parameter.opts for parameter in error.ctx.parent.command.params):
-            return f"{message}: {error.option_name} is a global option, so it goes before the command name"
-    hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
+            return f"{message.rstrip('.')}: {error.option_name} is a global option, so it goes before the command name"
+    if not message.endswith((".", "?")):
+        message += "."
+    hint = f" See '{error.ctx.command_path} --help'." if error.ctx is not None else ""
     return message + hint
 
 
@@ -177,7 +181,31 @@ def emit(text: str) -> None:
     if sys.stdout.isatty():
         text = escape_controls(text)
     # Not click.echo: it strips ANSI sequences on the way to a pipe, and pipes get crictl's exact bytes.
-    sys.stdout.write(text)
+    # Flushing here makes a closed pipe or a full disk fail inside the command, where main() reports it.
+    try:
+        _write_all(text)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise CriimagesError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def _write_all(text: str) -> None:
+    # Python's buffered stdout can drop the rest of a large write after a short write to a pipe whose
+    # reader left, and exit 0 with the output cut. Writing to the descriptor in a loop never loses
+    # data silently: a closed pipe raises BrokenPipeError.
+    sys.stdout.flush()
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        # A stream without a descriptor, such as click's test runner.
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    remaining = memoryview(text.encode(sys.stdout.encoding or "utf-8"))
+    while remaining:
+        written = os.write(descriptor, remaining)
+        remaining = remaining[written:]
 
 
 class _EscapingFormatter(logging.Formatter):

@@ -68,6 +68,8 @@ class Settings:
 def load_settings(options: Options, environ: Mapping[str, str] = os.environ) -> Settings:
     """Resolve the store and CRI-O's settings: storage.conf, then crio.conf and its drop-ins, then options."""
     storage_file = _storage_conf_path(options, environ)
+    if options.storage_conf is not None and not storage_file.exists():
+        raise ConfigError(f"storage.conf '{storage_file}' given with --storage-conf not found")
     storage = read_toml(storage_file, missing_ok=options.storage_conf is None and "CONTAINERS_STORAGE_CONF" not in environ)
     crio = _read_crio_config(options.crio_config, options.crio_config_dir)
     crio_table = crio.get("crio", {})
@@ -184,6 +186,7 @@ def _merge(target: dict[str, Any], update: Mapping[str, Any]) -> None:
 def read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
     """Parse a TOML file; a missing file is an empty document when missing_ok, else an error."""
     data = read_file(path, ConfigError, "configuration file")
+    log.debug("read %s: %s", path, "missing" if data is None else f"{len(data)} bytes")
     if data is None:
         if missing_ok:
             log.debug("'%s' does not exist; using defaults", path)

@@ -17,9 +17,9 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.digests import big_data_digest
-from criimages.errors import StoreError
+from criimages.errors import InvalidReference, StoreError
 from criimages.files import json_type
-from criimages.reference import is_image_id, validate_digest
+from criimages.reference import is_image_id, parse_normalized, validate_digest
 from criimages.store import (
     DEFAULT_LOCK_TIMEOUT,
     Layer,
@@ -41,6 +41,7 @@ class FindingKind(Enum):
 
     INVALID_IMAGE_ID = "invalid-image-id"
     INVALID_IMAGE_RECORD = "invalid-image-record"
+    INVALID_NAME = "invalid-name"
     DUPLICATE_NAME = "duplicate-name"
     MISSING_LAYER = "missing-layer"
     LAYER_CYCLE = "layer-cycle"
@@ -102,6 +103,7 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
             driver=paths.driver,
         )
         for image in store.images:
+            findings += _check_names(image)
             findings += _check_layer_chain(store, image)
             findings += _check_big_data(image)
         container_layers = _read_container_layers(container_files)
@@ -113,6 +115,20 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
         if layer_id not in used and not read_only:
             detail = f"no image and no container uses this layer (listed in '{layer_file}')"
             findings.append(Finding(FindingKind.UNUSED_LAYER, layer_id, layer_file, detail))
+    return findings
+
+
+def _check_names(image: StoredImage) -> list[Finding]:
+    """Report each stored name that CRI-O rejects, which makes it fail the whole listing."""
+    findings = []
+    for name in image.names:
+        try:
+            reference = parse_normalized(name)
+        except InvalidReference as error:
+            findings.append(Finding(FindingKind.INVALID_NAME, image.id, None, f"name {name!r} is invalid: {error}"))
+            continue
+        if not reference.tag and not reference.digest:
+            findings.append(Finding(FindingKind.INVALID_NAME, image.id, None, f"name {name!r} has neither a tag nor a digest"))
     return findings
 
 

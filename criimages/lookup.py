@@ -136,7 +136,10 @@ def image_candidates(text: str, settings: Settings) -> list[Reference]:
 
     candidates = [_with_default_tag(parse_normalized(f"{registry}/{text}")) for registry in registries.search]
     if len(candidates) > 1 and short_name_mode(settings) == "enforcing":
-        raise ImageNotResolved(f"short name mode is enforcing, but image name {text} returns ambiguous list")
+        listed = ", ".join(str(candidate) for candidate in candidates)
+        raise ImageNotResolved(
+            f"short name mode is enforcing, but image name {text} returns ambiguous list ({listed}); give a fully qualified name"
+        )
     return candidates
 
 

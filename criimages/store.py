@@ -272,7 +272,10 @@ def _lock_shared(fd: int, path: Path, timeout: float) -> None:
             if error.errno not in (errno.EAGAIN, errno.EACCES):
                 raise StoreError(f"cannot lock '{path}' for reading: {error.strerror}") from None
         if time.monotonic() >= deadline:
-            raise StoreError(f"timed out after {timeout:g} s waiting for the read lock on '{path}': another process holds it for writing")
+            raise StoreError(
+                f"timed out after {timeout:g} s waiting for the read lock on '{path}': another process holds it "
+                "for writing; retry, or wait longer with --lock-timeout"
+            )
         time.sleep(_LOCK_POLL_INTERVAL)
 
 

@@ -396,9 +396,11 @@ def test_store_text_escaped_in_lines(invoke, store_copy, tmp_path: Path) -> None
 
     result = check(invoke, root, tmp_path)
 
+    lines = result.stdout.splitlines()
     assert result.exit_code == 1
-    assert result.stdout.count("\n") == 1
-    assert result.stdout.count("\t") == 2
+    # One duplicate-name finding, and an invalid-name finding for each image that carries the name.
+    assert [line.split("\t")[0] for line in lines] == ["duplicate-name", "invalid-name", "invalid-name"]
+    assert all(line.count("\t") == 2 for line in lines)
     assert "\x1b" not in result.stdout
     assert "busybox:latest\\u001b]0;owned\\u0007\\u0009x\\u000ay" in result.stdout
 
@@ -444,7 +446,7 @@ def test_terminal_table_escapes_store_text(store_copy, tmp_path: Path) -> None:
     assert "\x1b]0;owned" not in output
     assert "\x07" not in output
     assert "\\u001b]0;owned\\u0007[bold red]x[/bold red]" in output
-    assert "1 problem found: 1 duplicate-name." in output
+    assert "3 problems found: 1 duplicate-name, 2 invalid-name." in output
 
 
 def test_narrow_terminal_folds_instead_of_cutting(store_copy, tmp_path: Path) -> None:
@@ -568,3 +570,17 @@ def test_findings_are_frozen_with_paths(store_copy) -> None:
     ]
     with pytest.raises(AttributeError):
         findings[0].detail = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "detail"),
+    [
+        ("localhost/App:1", "name 'localhost/App:1' is invalid: invalid reference format: repository name must be lowercase"),
+        ("localhost/app", "name 'localhost/app' has neither a tag nor a digest"),
+    ],
+)
+def test_name_that_fails_listing(invoke, store_copy, tmp_path: Path, name: str, detail: str) -> None:
+    root = store_copy(CONFORMANCE_STORE)
+    edit_images_json(root, lambda images: images[0].update(names=[name]))
+
+    assert_one_finding(check(invoke, root, tmp_path), "invalid-name", ALPINE, detail)

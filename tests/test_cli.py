@@ -142,7 +142,7 @@ def test_usage_error_exits_1(invoke, tmp_path: Path) -> None:
     result = invoke("list", "--bogus")
 
     assert_fails(result, "No such option")
-    assert "see 'criimages list --help'" in result.stderr
+    assert "See 'criimages list --help'." in result.stderr
 
 
 def test_unknown_command_exits_1(invoke) -> None:
@@ -260,3 +260,19 @@ def test_no_arguments_prints_help(invoke) -> None:
 
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: criimages")
+
+
+def test_inspecti_is_an_alias(invoke, tmp_path: Path) -> None:
+    result = invoke(*isolated_options(CONFORMANCE_STORE, tmp_path, MAIN_SET), "inspecti", "-q", "afba01043a095")
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["status"]["id"].startswith("afba01043a095")
+
+
+def test_broken_image_error_suggests_skip_broken(invoke, store_copy, tmp_path: Path) -> None:
+    root = store_copy(CONFORMANCE_STORE)
+    edit_images_json(root, lambda images: images[0].update(names=["Bad:1"]))
+
+    result = invoke(*isolated_options(root, tmp_path), "list")
+
+    assert_fails(result, "--skip-broken lists the other images")

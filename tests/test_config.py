@@ -143,7 +143,7 @@ def test_wrong_value_type_names_key(files) -> None:
 def test_explicit_storage_conf_must_exist(tmp_path: Path) -> None:
     options = Options(storage_conf=tmp_path / "missing.conf", crio_config=tmp_path / "c", crio_config_dir=tmp_path / "d")
 
-    with pytest.raises(ConfigError, match="configuration file '.*missing.conf' not found"):
+    with pytest.raises(ConfigError, match="storage.conf '.*missing.conf' given with --storage-conf not found"):
         load_settings(options, {})
 
 

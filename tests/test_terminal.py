@@ -113,3 +113,31 @@ def test_error_message_is_escaped_even_in_pipe(store_copy, tmp_path: Path) -> No
     assert output == b""
     assert b"\x1b" not in errors
     assert errors.count(b"\n") == 1
+
+
+def test_closed_pipe_stops_silently_with_status_1(tmp_path: Path) -> None:
+    from tests.test_synthetic import load_generator
+
+    root = tmp_path / "many"
+    load_generator().generate(root, 3000, seed=5)
+    command = [sys.executable, "-c", "from criimages.cli import run; run()", *isolated_options(root, tmp_path), "list", "--no-trunc"]
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first_line = process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read()
+    status = process.wait(timeout=60)
+
+    assert first_line.startswith(b"IMAGE")
+    assert status == 1
+    assert errors == b""
+
+
+def test_full_disk_is_a_write_error(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "from criimages.cli import run; run()", *isolated_options(CONFORMANCE_STORE, tmp_path), "list"]
+
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, timeout=60)
+
+    assert done.returncode == 1
+    assert done.stderr == b"criimages: cannot write to standard output: No space left on device\n"
