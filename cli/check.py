@@ -9,8 +9,11 @@ from collections.abc import Sequence
 import click
 
 from criimages.cli.main import FAILURE_EXIT_CODE, Context, group
-from criimages.health import Finding, check_store
+from typing import TYPE_CHECKING
 from criimages.terminal import escape_line
+
+if TYPE_CHECKING:
+    from criimages.health import Finding
 
 # The object column of a finding whose images.json record has no string ID.
 NO_ID = "-"
@@ -27,6 +30,8 @@ def check_command(context: click.Context) -> None:
     summary. Otherwise it prints one line per problem, KIND<TAB>ID<TAB>DETAIL, and nothing when the
     store is clean.
     """
+    from criimages.health import check_store
+
     state: Context = context.obj
     findings = check_store(state.settings().store, state.lock_timeout)
     if sys.stdout.isatty():

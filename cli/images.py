@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import click
 
+from typing import TYPE_CHECKING
+
 from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
-from criimages.convert import SkippedImage
-from criimages.filters import split_filter_options
-from criimages.listing import list_images, node_images
-from criimages.output import node_status_json, render_images
+
+if TYPE_CHECKING:
+    from criimages.convert import SkippedImage
+
+# The library is imported inside each command, so that a command loads only the modules it uses.
+
+
+def split_filter_options(values: tuple[str, ...]) -> list[str]:
+    """Split each --filter value on commas and trim spaces, as urfave/cli's string slice flag does.
+
+    A regular expression that contains a comma is split too, exactly as crictl splits it.
+    """
+    return [piece.strip() for value in values for piece in value.split(",")]
 
 FILTER_HELP = (
     "Filter output based on provided conditions; repeat or separate with commas. Available filters: "
@@ -52,6 +63,9 @@ def list_command(
         # crictl prints the command's help and succeeds when given more than one image.
         click.echo(context.get_help())
         return
+    from criimages.listing import list_images
+    from criimages.output import render_images
+
     state: Context = context.obj
     skipped: list[SkippedImage] | None = [] if skip_broken else None
     name = image[0] if image else ""
@@ -77,6 +91,9 @@ def node_status_command(state: Context, max_images: int, skip_broken: bool) -> N
     Images come largest first, then by ID descending; names are the repo digests, then the repo
     tags, at most 5 per image.
     """
+    from criimages.listing import node_images
+    from criimages.output import node_status_json
+
     skipped: list[SkippedImage] | None = [] if skip_broken else None
     images = node_images(state.settings(), state.lock_timeout, max_images=max_images, skipped=skipped)
     emit(node_status_json(images))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
+from typing import TYPE_CHECKING
+
 from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
-from criimages.convert import SkippedImage
-from criimages.listing import inspect_images
-from criimages.status import render_statuses
+
+if TYPE_CHECKING:
+    from criimages.convert import SkippedImage
 
 
 @group.command("inspect", short_help="Show the status of one or more images, as `crictl inspecti` does.")
@@ -22,6 +24,9 @@ def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet:
     Each IMAGE is resolved as in `criimages list IMAGE`; without IMAGE, every image is shown in
     crictl's order. One image prints a JSON object, several print an array.
     """
+    from criimages.listing import inspect_images
+    from criimages.status import render_statuses
+
     skipped: list[SkippedImage] | None = [] if skip_broken else None
     statuses = inspect_images(state.settings(), state.lock_timeout, names=images, skipped=skipped)
     emit(render_statuses(statuses, output=output, verbose=not quiet))

@@ -7,15 +7,17 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from criimages.config import DEFAULT_CRIO_CONFIG, DEFAULT_CRIO_CONFIG_DIR, Options, Settings, load_settings
-from criimages.convert import SkippedImage
 from criimages.errors import CriimagesError, ImageError
 from criimages.store import DEFAULT_LOCK_TIMEOUT
 from criimages.terminal import escape_controls, escape_line
+
+if TYPE_CHECKING:
+    from criimages.convert import SkippedImage
 
 # crictl exits with 1 on every failure, usage errors included, and scripts may test for it.
 FAILURE_EXIT_CODE = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from criimages.convert import CriImage
 from criimages.errors import CriimagesError
@@ -13,14 +13,6 @@ FILTER_KEYS = ("before", "dangling", "reference", "since")
 
 class FilterError(CriimagesError):
     """A --filter value that crictl rejects."""
-
-
-def split_filter_options(values: Iterable[str]) -> list[str]:
-    """Split each --filter value on commas and trim spaces, as urfave/cli's string slice flag does.
-
-    A regular expression that contains a comma is split too, exactly as crictl splits it.
-    """
-    return [piece.strip() for value in values for piece in value.split(",")]
 
 
 def apply_filters(images: Sequence[CriImage], filters: Sequence[str]) -> list[CriImage]:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from criimages.config import Settings
 from criimages.convert import CriImage, SkippedImage, compile_pinned_patterns, convert_image, convert_images, convert_or_skip, record_skip
 from criimages.errors import CriimagesError
-from criimages.filters import apply_filters
-from criimages.lookup import find_image
 from criimages.manifest import ImageConfig, read_image_config
 from criimages.sorting import crictl_order
 from criimages.store import DEFAULT_LOCK_TIMEOUT, open_store
@@ -54,12 +52,19 @@ def list_images(
     store = open_store(settings.store, lock_timeout)
     patterns = compile_pinned_patterns(pinned_image_patterns(settings))
     if name:
+        from criimages.lookup import find_image
+
         found = find_image(store, name, settings)
         converted = convert_or_skip(store, found.image, patterns, skipped, found.digest) if found else None
         images = [converted] if converted else []
     else:
         images = convert_images(store, patterns, skipped)
-    return apply_filters(crictl_order(images), filters)
+    images = crictl_order(images)
+    if filters:
+        from criimages.filters import apply_filters
+
+        images = apply_filters(images, filters)
+    return images
 
 
 def inspect_images(
@@ -72,6 +77,8 @@ def inspect_images(
     store = open_store(settings.store, lock_timeout)
     patterns = compile_pinned_patterns(pinned_image_patterns(settings))
     if names:
+        from criimages.lookup import find_image
+
         stored = []
         for name in names:
             found = find_image(store, name, settings)

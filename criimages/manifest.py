@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +68,8 @@ class Platform:
 @cache
 def wanted_platforms() -> tuple[Platform, ...]:
     """Return the platforms an image instance may have on this machine, the preferred one first."""
+    import platform
+
     machine = platform.machine().lower()
     if machine.startswith("armv"):
         architecture, variant = "arm", "v" + machine[4]

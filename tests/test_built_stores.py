@@ -165,12 +165,13 @@ def test_pulled_index_lists_index_and_instance_digests(invoke, store_copy, tmp_p
     assert [digest.split("@")[1][:19] for digest in image["repoDigests"]] == ["sha256:62917b36924f", "sha256:9b1c3bf623bc"]
 
 
-def test_arm64_machine_prefers_v8_variant() -> None:
+def test_arm64_machine_prefers_v8_variant(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platform
+
     manifest.wanted_platforms.cache_clear()
-    original = manifest.platform.machine
+    monkeypatch.setattr(platform, "machine", lambda: "aarch64")
     try:
-        manifest.platform.machine = lambda: "aarch64"
         assert manifest.wanted_platforms() == (Platform("linux", "arm64", "v8"), Platform("linux", "arm64", ""))
     finally:
-        manifest.platform.machine = original
+        monkeypatch.undo()
         manifest.wanted_platforms.cache_clear()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from criimages.convert import CriImage
-from criimages.filters import FilterError, apply_filters, split_filter_options
+from criimages.cli.images import split_filter_options
+from criimages.filters import FilterError, apply_filters
 
 D1 = "sha256:" + "1" * 64
 D2 = "sha256:" + "2" * 64
