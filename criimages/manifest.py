@@ -163,8 +163,8 @@ def _read_config_document(image: StoredImage) -> tuple[Any, dict[str, str]]:
         config = _config_from_blob(image, document)
     else:
         # NormalizedMIMEType treats every other type as a signed schema 1 manifest, the last resort.
-        # NOTE: containers/image builds a schema 1 image's config from its whole history; criimages
-        # decodes the newest v1Compatibility entry, which carries the same config section and user.
+        # NOTE: containers/image builds a schema 1 image's config from its whole history. criimages
+        # decodes only the newest v1Compatibility entry, which carries the same config section and user.
         config = _config_from_schema1(image, document)
 
     annotations = _annotations(image, document) if media_type == OCI_MANIFEST else {}

@@ -146,13 +146,13 @@ def test_size_adds_big_data_signatures_and_layer_chain() -> None:
     assert image_size(store, image) == 10 + 20 + 5 + 6 + 300 + 4000
 
 
-def test_size_counts_negative_diff_size_with_toc_digest_as_zero() -> None:
+def test_size_with_toc_digest_counts_zero() -> None:
     store = Store(images=(), layers={"l": Layer("l", "", "", "sha256:toc", -1)}, layer_names={}, driver="vfs")
 
     assert image_size(store, stored(top_layer="l")) == 0
 
 
-def test_size_fails_on_negative_diff_size_without_toc_digest() -> None:
+def test_size_negative_without_toc_fails() -> None:
     store = Store(images=(), layers={"l": Layer("l", "", "sha256:d", "", -1)}, layer_names={}, driver="vfs")
 
     with pytest.raises(ImageError, match="size for layer 'l' is unknown"):
@@ -215,7 +215,7 @@ def test_dangling_image_falls_back_to_previous_name() -> None:
     assert image.repo_digests == ("docker.io/library/busybox@sha256:3a8c1e39a1fd27047c33a34027b93ed79a085175e081e478bf6fe117dedf40c2",)
 
 
-def test_image_without_names_or_history_has_no_repo_digests() -> None:
+def test_unnamed_image_has_no_repo_digests() -> None:
     image = conformance_images()["4a777964a742"]
 
     assert image.repo_tags == ()
