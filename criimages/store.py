@@ -387,11 +387,13 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str]) -> tuple[st
         keys.insert(0, "manifest")
     for key in keys:
         value = digests_by_key[key]
+        if value in found:
+            # Already validated: the same digest is usually recorded under two or three keys.
+            continue
         problem = validate_digest(value)
         if problem:
             raise _InvalidRecord(f"digest {value!r} of big-data item {key!r}: {problem}")
-        if value not in found:
-            found.append(value)
+        found.append(value)
     return tuple(found)
 
 
