@@ -68,6 +68,10 @@ try:
 except ImportError:  # pragma: no cover - orjson is a dependency; this keeps a broken install working
     _fast_loads = None
 
+# Large files (images.json, layers.json) gain little from orjson and cost more memory with it:
+# 10,000 images peaked at 80 MiB instead of 71 MiB (bench/run.py, see bench/RESULTS.md).
+_FAST_PARSE_MAX_BYTES = 1 << 20
+
 
 def loads_json(data: bytes) -> Any:
     """Parse JSON text as Go's encoding/json does where Python's json differs.
@@ -79,7 +83,7 @@ def loads_json(data: bytes) -> Any:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         raise ValueError("invalid character U+FEFF (byte order mark) at the start of the JSON text")
-    if _fast_loads is not None:
+    if _fast_loads is not None and len(data) < _FAST_PARSE_MAX_BYTES:
         try:
             return _fast_loads(data)
         except ValueError:
