@@ -74,7 +74,9 @@ def record_skip(skipped: list[SkippedImage] | None, image_id: str, error: Criima
     """Add the failed image to skipped, or re-raise the error when skipping was not asked for."""
     if skipped is None:
         raise error
-    skipped.append(SkippedImage(image_id, str(error).removeprefix(f"image {image_id}: ")))
+    # The skip line names the image already, so the reason drops its own mention of the ID.
+    reason = str(error).removeprefix(f"image {image_id}: ").replace(f" in image {image_id}", "")
+    skipped.append(SkippedImage(image_id, reason))
 
 
 def convert_image(

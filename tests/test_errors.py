@@ -299,7 +299,8 @@ def test_skip_broken_lists_the_rest_and_exits_3(invoke, store_copy, tmp_path: Pa
     assert result.exit_code == 3
     assert len(result.stdout.split()) == 15
     assert APP_ID not in result.stdout
-    assert result.stderr.startswith(f"criimages: skipped image {APP_ID}: invalid name 'localhost/App:1'")
+    assert result.stderr.startswith(f"criimages: skipped image {APP_ID}: invalid name 'localhost/App:1': ")
+    assert result.stderr.count(APP_ID) == 1
     assert result.stderr.count("\n") == 1
 
 
