@@ -2,8 +2,8 @@
 """Write a synthetic containers/storage store (vfs driver) in the real on-disk format.
 
 The store is shaped like a busy node: about 40 % tagged images (1 to 3 tags, some in a second
-repository), 25 % digest-only, 20 % dangling with names-history and 15 % nameless; images share
-about 200 base chains of 1 to 4 layers and most add one layer of their own. Each image has an OCI
+repository), 25 % digest-only, 20 % dangling with names-history and 15 % nameless. Images share
+about 200 base chains of 1 to 4 layers, and most add one layer of their own. Each image has an OCI
 config (with a User) and an OCI manifest stored as big data, with recorded sizes and digests.
 Layer contents are not written: a reader of the store never needs them.
 

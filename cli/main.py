@@ -196,9 +196,9 @@ def emit(text: str) -> None:
 
 
 def _write_all(text: str) -> None:
-    # Python's buffered stdout can drop the rest of a large write after a short write to a pipe whose
-    # reader left, and exit 0 with the output cut. Writing to the descriptor in a loop never loses
-    # data silently: a closed pipe raises BrokenPipeError.
+    # Python's buffered stdout was seen to drop the rest of a large write after a short write to a
+    # pipe whose reader left, and exit 0 with the output cut. Writing to the descriptor in a loop
+    # makes a closed pipe raise BrokenPipeError instead (tests/test_terminal.py checks it).
     sys.stdout.flush()
     try:
         descriptor = sys.stdout.fileno()

@@ -129,8 +129,8 @@ def _storage_conf_path(options: Options, environ: Mapping[str, str]) -> Path:
 def _read_crio_config(main_file: Path | None, drop_in_dir: Path | None) -> dict[str, Any]:
     """Merge crio.conf and then each drop-in file in lexical order; a later setting replaces an earlier one.
 
-    Like CRI-O, criimages skips a configuration file or drop-in directory that does not exist; a
-    file named on the command line that is missing gets a warning, since it is likely a typo.
+    Like CRI-O, criimages skips a configuration file or drop-in directory that does not exist. A
+    missing file named on the command line also gets a warning, because it is likely a typo.
     """
     path = main_file or DEFAULT_CRIO_CONFIG
     merged = read_toml(path, missing_ok=True)

@@ -259,9 +259,9 @@ _IMAGE_OK = _checker({
 def image_user(config: Any, image_id: str) -> str:
     """Return config.User of the OCI config that config decodes to, raising ImageError where decoding fails.
 
-    The listing needs only the user, so a config whose keys all match exactly and whose values all
-    have the right types is checked without building the decoded copy; anything else goes through
-    decode_oci_image, which gives the precise error.
+    The listing needs only the user. A config whose keys all match exactly and whose values all have
+    the right types is therefore checked without building the decoded copy. Anything else goes
+    through decode_oci_image, which gives the precise error.
     """
     if type(config) is dict and _IMAGE_OK(config):
         section = config.get("config")

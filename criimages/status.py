@@ -74,7 +74,7 @@ def render_statuses(statuses: Sequence[ImageStatus], output: str = "json", verbo
     if output == "yaml":
         from criimages.goyaml import json_text_to_yaml
 
-        # sigs.k8s.io/yaml parses crictl's JSON again, so the YAML holds exactly the JSON values.
+        # sigs.k8s.io/yaml parses crictl's JSON again, so the YAML contains exactly the JSON values.
         return json_text_to_yaml(go_json(result), json_encoder="encoding/json") + "\n"
     return go_json(result, indent=2) + "\n"
 

@@ -19,7 +19,7 @@ def test_plain_install_runs_outside_repository(tmp_path: Path) -> None:
     target = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                  capture_output=True, text=True, check=True).stdout.strip())
     # The new venv borrows this interpreter's installed packages (click, rich, setuptools) through a
-    # .pth file, so the install needs no network; criimages itself is installed into the venv.
+    # .pth file, so the install needs no network. criimages itself is installed into the venv.
     borrowed = [sysconfig.get_paths()["purelib"], *site.getsitepackages()]
     (target / "borrowed.pth").write_text("\n".join(borrowed) + "\n")
 

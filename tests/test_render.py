@@ -68,7 +68,7 @@ def test_split_repo_digest_without_digests_is_none() -> None:
     assert split_repo_digest([]) == ("<none>", "<none>")
 
 
-def test_split_repo_digest_with_two_at_signs_is_error() -> None:
+def test_repo_digest_two_at_signs_errors() -> None:
     assert split_repo_digest([f"docker.io/library/busybox@sha256@{DIGEST}"]) == ("errorName", "errorRepoDigest")
 
 
@@ -88,7 +88,7 @@ def test_split_repo_tags_replaces_none_repository() -> None:
     assert split_repo_tags(["<none>:v1"], "docker.io/library/x") == [("docker.io/library/x", "v1")]
 
 
-def test_table_has_one_row_per_tag_with_first_digest() -> None:
+def test_table_row_per_tag() -> None:
     rows = table_rows(
         [image(["docker.io/library/alpine:3.19", "localhost/alpine:latest"], [f"docker.io/library/alpine@{DIGEST}"])],
         digests=True,

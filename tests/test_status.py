@@ -151,7 +151,7 @@ def test_inspect_several_images_prints_array(invoke, tmp_path: Path) -> None:
     assert [d["status"]["repoTags"] for d in documents] == [["localhost/app:1.0"], ["localhost/base:1"]]
 
 
-def test_inspect_without_names_shows_every_image_in_list_order(invoke, tmp_path: Path) -> None:
+def test_inspect_all_in_list_order(invoke, tmp_path: Path) -> None:
     listed = invoke(*isolated_options(CONFORMANCE_STORE, tmp_path), "list", "-q").stdout.split()
 
     result = invoke(*isolated_options(CONFORMANCE_STORE, tmp_path), "inspect", "-q")

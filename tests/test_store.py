@@ -51,7 +51,7 @@ def test_later_image_takes_duplicate_name(tmp_path: Path) -> None:
     assert images[1].names == ("x/y:1",)
 
 
-def test_digest_list_starts_with_digest_and_adds_manifest_digests(tmp_path: Path) -> None:
+def test_digest_list_order(tmp_path: Path) -> None:
     first, second = "sha256:" + "1" * 64, "sha256:" + "2" * 64
     write_images(tmp_path, [{"id": ID_A, "digest": first, "big-data-digests": {"manifest": second, f"manifest-{first}": first, "sha256:c": "sha256:" + "3" * 64}}])
 
