@@ -6,17 +6,12 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from criimages.errors import ConfigError
 from criimages.files import list_directory, read_file
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 ships no TOML parser
-    import tomli as tomllib
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +27,7 @@ DEFAULT_CRIO_CONFIG_DIR = Path("/etc/crio/crio.conf.d")
 _DRIVER_ALIASES = {"overlay2": "overlay"}
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     """The global command-line options; None means "not given"."""
 
     storage_conf: Path | None = None
@@ -44,8 +38,7 @@ class Options:
     registries_conf: Path | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StoreConfig:
+class StoreConfig(NamedTuple):
     """The store's location and driver, after every configuration source is applied."""
 
     graph_root: Path
@@ -56,12 +49,11 @@ class StoreConfig:
     transient_store: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything criimages takes from the configuration files and the global options."""
 
     store: StoreConfig
-    crio: Mapping[str, Any] = field(default_factory=dict)
+    crio: Mapping[str, Any] = MappingProxyType({})
     registries_conf: Path | None = None
 
 
@@ -193,6 +185,14 @@ def read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
             return {}
         raise ConfigError(f"configuration file '{path}' not found")
 
+    if not data:
+        return {}
+
+    # Imported here: an empty or missing file, common for crio.conf, needs no parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 ships no TOML parser
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:

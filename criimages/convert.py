@@ -7,10 +7,9 @@ buildImageResult, parseImageNames and makeRepoDigests) and containers/image's si
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
 from criimages.manifest import read_image_user
@@ -20,8 +19,7 @@ from criimages.store import Store, StoredImage, big_data_size
 _INT64_MAX = 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True)
-class CriImage:
+class CriImage(NamedTuple):
     """The CRI Image message that CRI-O builds for one stored image."""
 
     id: str
@@ -33,8 +31,7 @@ class CriImage:
     pinned: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SkippedImage:
+class SkippedImage(NamedTuple):
     """An image left out of a listing with --skip-broken, and why CRI-O could not convert it."""
 
     id: str
@@ -211,6 +208,9 @@ def _signature_sizes(image: StoredImage) -> list[int]:
     """Return metadata's "signature-sizes"; the per-instance "signatures-sizes" map is not counted, as in getSize."""
     if not image.metadata:
         return []
+
+    import json
+
     try:
         metadata = json.loads(image.metadata)
     except (ValueError, RecursionError) as error:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,9 @@ def loads_json(data: bytes) -> Any:
             # orjson rejects what the rules below handle (unpaired surrogates, huge integers) and
             # words its errors differently; the standard parser decides and gives the message.
             pass
+    # The standard parser is imported only when needed; a small store never needs it.
+    import json
+
     try:
         value = json.loads(data)
     except ValueError as error:
@@ -117,3 +119,10 @@ def _replace_lone_surrogates(value: Any) -> Any:
     if isinstance(value, dict):
         return {_replace_lone_surrogates(key): _replace_lone_surrogates(item) for key, item in value.items()}
     return value
+
+
+def describe_json_error(error: ValueError) -> str:
+    """Word a loads_json error for a message: json's reason with its line and column when it has them."""
+    if hasattr(error, "lineno") and hasattr(error, "msg"):
+        return f"{error.msg} (line {error.lineno}, column {error.colno})"
+    return str(error)

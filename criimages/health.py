@@ -32,6 +32,7 @@ from criimages.store import (
     _read_json_array,
     _shared_locks,
     big_data_file_name,
+    first_records,
     resolve_store_paths,
 )
 
@@ -96,12 +97,8 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
         for images_dir, read_only in paths.image_dirs:
             records += _read_image_records(images_dir, read_only, findings)
         layers, layer_names, layer_files = _read_layers(paths.layer_files)
-        store = Store(
-            images=tuple(record.image for record in records if record.image is not None),
-            layers=layers,
-            layer_names=layer_names,
-            driver=paths.driver,
-        )
+        images = tuple(record.image for record in records if record.image is not None)
+        store = Store(images=images, layers=layers, layer_names=layer_names, driver=paths.driver, first_by_id=first_records(images))
         for image in store.images:
             findings += _check_names(image)
             findings += _check_layer_chain(store, image)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from criimages.config import Settings
 from criimages.convert import CriImage, SkippedImage, compile_pinned_patterns, convert_image, convert_images, convert_or_skip, record_skip
@@ -20,8 +20,7 @@ class ImageNotFound(CriimagesError):
     """An image named for inspection that the store does not hold."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImageStatus:
+class ImageStatus(NamedTuple):
     """The reply of CRI-O's ImageStatus for one image: the image, its OCI config and annotations."""
 
     image: CriImage

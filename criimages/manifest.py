@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from criimages.errors import ImageError
 from criimages.files import loads_json
@@ -56,8 +55,7 @@ _BASE_VARIANTS = {"arm64": "v8"}
 _ZSTD_ANNOTATION = "io.github.containers.compression.zstd"
 
 
-@dataclass(frozen=True, slots=True)
-class Platform:
+class Platform(NamedTuple):
     """An OS, architecture and variant, as image indexes name them."""
 
     os: str
@@ -119,8 +117,7 @@ def media_type_of(document: Any) -> str:
     return ""
 
 
-@dataclass(frozen=True, slots=True)
-class ImageConfig:
+class ImageConfig(NamedTuple):
     """An image's OCI config as containers/image decodes it, and its manifest's annotations."""
 
     oci: Mapping[str, Any]

@@ -8,7 +8,7 @@ uses to read every stored name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from criimages.errors import InvalidReference
 
@@ -42,8 +42,7 @@ _LEGACY_DEFAULT_DOMAIN = "index.docker.io"
 _OFFICIAL_REPOSITORY_PREFIX = "library/"
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """A parsed, fully qualified image reference: repository, optional tag, optional digest."""
 
     repository: str

@@ -10,20 +10,19 @@ from __future__ import annotations
 import base64
 import errno
 import fcntl
-import json
 import logging
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
-from criimages.files import json_type, list_directory, loads_json, read_file
+from criimages.files import describe_json_error, json_type, list_directory, loads_json, read_file
 from criimages.reference import is_image_id, validate_digest
 
 log = logging.getLogger(__name__)
@@ -38,8 +37,7 @@ _PLAIN_BIG_DATA_NAME = re.compile(r"[.0-9a-z]+")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True)
-class StoredImage:
+class StoredImage(NamedTuple):
     """One record of images.json, with the digest list containers/storage computes on load."""
 
     id: str
@@ -56,8 +54,7 @@ class StoredImage:
     read_only: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(NamedTuple):
     """The fields of a layers.json record that sizes are computed from."""
 
     id: str
@@ -67,26 +64,19 @@ class Layer:
     diff_size: int
 
 
-@dataclass(frozen=True, slots=True)
-class Store:
+class Store(NamedTuple):
     """The images of every image store in listing order, and the layers they may use."""
 
     images: tuple[StoredImage, ...]
     layers: Mapping[str, Layer]
     layer_names: Mapping[str, str]
     driver: str
-    _first_by_id: dict[str, StoredImage] = field(default_factory=dict, compare=False, repr=False)
+    # An ID can appear in several image stores; containers/storage reads big data from the first.
+    first_by_id: Mapping[str, StoredImage] = MappingProxyType({})
 
     def data_owner(self, image: StoredImage) -> StoredImage:
-        """Return the record whose big data the store serves for this image's ID: the first one loaded.
-
-        An ID can appear in several image stores; containers/storage reads big data from the first.
-        """
-        owners = self._first_by_id
-        if not owners:
-            for candidate in self.images:
-                owners.setdefault(candidate.id, candidate)
-        return owners.get(image.id, image)
+        """Return the record whose big data the store serves for this image's ID: the first one loaded."""
+        return self.first_by_id.get(image.id, image)
 
     def find_layer(self, key: str) -> Layer | None:
         """Look a layer up as containers/storage does: by ID, then by name, then by unique ID prefix."""
@@ -150,8 +140,7 @@ def resolve_driver(config: StoreConfig) -> str:
     raise StoreError(f"no storage driver is configured and '{root}' holds images of several drivers ({listed}); pass --storage-driver")
 
 
-@dataclass(frozen=True, slots=True)
-class StorePaths:
+class StorePaths(NamedTuple):
     """The folders and files of a store that open_store reads and locks, in containers/storage order."""
 
     driver: str
@@ -214,7 +203,15 @@ def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) 
         for layer_file, _ in paths.layer_files:
             _load_layers(layer_file, layers, layer_names)
 
-    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=paths.driver)
+    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=paths.driver, first_by_id=first_records(images))
+
+
+def first_records(images: Iterable[StoredImage]) -> dict[str, StoredImage]:
+    """Map each image ID to its first record in store order, the one whose big data is read."""
+    first: dict[str, StoredImage] = {}
+    for image in images:
+        first.setdefault(image.id, image)
+    return first
 
 
 def _check_root(root: Path) -> None:
@@ -290,9 +287,9 @@ def _read_json_array(path: Path, what: str) -> list[Any]:
         records = loads_json(data)
     except UnicodeDecodeError as error:
         raise StoreError(f"invalid {what} file '{path}': not UTF-8 ({error.reason} at byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise StoreError(f"invalid JSON in '{path}': {error.msg} (line {error.lineno}, column {error.colno})") from None
-    except (ValueError, RecursionError) as error:
+    except ValueError as error:
+        raise StoreError(f"invalid JSON in '{path}': {describe_json_error(error)}") from None
+    except RecursionError as error:
         raise StoreError(f"invalid JSON in '{path}': {error}") from None
     if records is None:
         return []
@@ -314,16 +311,10 @@ def _load_images(images_dir: Path, read_only: bool) -> list[StoredImage]:
             if earlier is not None and earlier != index:
                 previous = images[earlier]
                 kept = tuple(n for n in previous.names if n != name)
-                images[earlier] = _replace_names(previous, kept)
+                images[earlier] = previous._replace(names=kept)
         for name in image.names:
             owners[name] = index
     return images
-
-
-def _replace_names(image: StoredImage, names: tuple[str, ...]) -> StoredImage:
-    fields = {slot: getattr(image, slot) for slot in StoredImage.__slots__}
-    fields["names"] = names
-    return StoredImage(**fields)
 
 
 def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -241,6 +240,6 @@ def test_size_matches_crio_on_conformance_store() -> None:
 def test_previous_name_is_not_used_when_names_exist() -> None:
     store = open_store(StoreConfig(graph_root=CONFORMANCE_STORE, run_root=Path("/nonexistent"), driver="vfs"))
     image = next(i for i in store.images if i.id.startswith("d155b670167e"))
-    renamed = replace(image, names_history=("other/name:1",))
+    renamed = image._replace(names_history=("other/name:1",))
 
     assert convert_image(store, renamed).repo_digests[0].startswith("docker.io/library/busybox@")
