@@ -1,8 +1,37 @@
-"""The criimages command line; installed as the package criimages.cli."""
+"""The criimages command line; installed as the package criimages.cli.
 
-from criimages.cli import images as _images  # noqa: F401  (registers the commands)
-from criimages.cli import inspect as _inspect  # noqa: F401
-from criimages.cli import check as _check  # noqa: F401
-from criimages.cli.main import group, run
+Importing this package loads no click: `run` tries the quick `list` path first (cli/quick.py), and
+the click group is loaded on first use of `group`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
 
 __all__ = ["group", "run"]
+
+
+def run() -> None:
+    """Entry point of the criimages console script."""
+    from criimages.cli.quick import run_list
+
+    code = run_list(sys.argv[1:])
+    if code is None:
+        group = load_group()
+        group.main()
+    sys.exit(code)
+
+
+def load_group() -> Any:
+    """Return the click group with every command registered."""
+    from criimages.cli import check, images, inspect  # noqa: F401  (registers the commands)
+    from criimages.cli.main import group
+
+    return group
+
+
+def __getattr__(name: str) -> Any:
+    if name == "group":
+        return load_group()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

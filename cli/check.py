@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import click
 
-from criimages.cli.main import FAILURE_EXIT_CODE, Context, group
+from criimages.cli.main import group
+from criimages.cli.shared import FAILURE_EXIT_CODE, Context
 from typing import TYPE_CHECKING
 from criimages.terminal import escape_line
 

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import click
-
 from typing import TYPE_CHECKING
 
-from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
+import click
+
+from criimages.cli.main import SKIP_BROKEN_HELP, group
+from criimages.cli.shared import Context, emit, list_images_and_print, report_skipped
 
 if TYPE_CHECKING:
     from criimages.convert import SkippedImage
 
 # The library is imported inside each command, so that a command loads only the modules it uses.
-
-
-def split_filter_options(values: tuple[str, ...]) -> list[str]:
-    """Split each --filter value on commas and trim spaces, as urfave/cli's string slice flag does.
-
-    A regular expression that contains a comma is split too, exactly as crictl splits it.
-    """
-    return [piece.strip() for value in values for piece in value.split(",")]
+# `list` also runs without click, through criimages/cli/quick.py; both call list_images_and_print.
 
 FILTER_HELP = (
     "Filter output based on provided conditions; repeat or separate with commas. Available filters: "
@@ -63,15 +57,11 @@ def list_command(
         # crictl prints the command's help and succeeds when given more than one image.
         click.echo(context.get_help())
         return
-    from criimages.listing import list_images
-    from criimages.output import render_images
-
-    state: Context = context.obj
-    skipped: list[SkippedImage] | None = [] if skip_broken else None
     name = image[0] if image else ""
-    images = list_images(state.settings(), state.lock_timeout, name=name, filters=split_filter_options(filters), skipped=skipped)
-    emit(render_images(images, output=output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned))
-    report_skipped(skipped or [])
+    code = list_images_and_print(
+        context.obj, name, filters, output, quiet=quiet, verbose=verbose, digests=digests, no_trunc=no_trunc, pinned=pinned, skip_broken=skip_broken
+    )
+    context.exit(code)
 
 
 @group.command("node-status", short_help="Print the node's .status.images as the kubelet reports it.")
@@ -84,8 +74,8 @@ def list_command(
     help="Report at most N images, as the kubelet's nodeStatusMaxImages; -1 reports all.",
 )
 @click.option("--skip-broken", is_flag=True, help=SKIP_BROKEN_HELP)
-@click.pass_obj
-def node_status_command(state: Context, max_images: int, skip_broken: bool) -> None:
+@click.pass_context
+def node_status_command(context: click.Context, max_images: int, skip_broken: bool) -> None:
     """Print what `kubectl get node NAME -o json | jq .status.images` shows for this node.
 
     Images come largest first, then by ID descending; names are the repo digests, then the repo
@@ -94,7 +84,8 @@ def node_status_command(state: Context, max_images: int, skip_broken: bool) -> N
     from criimages.listing import node_images
     from criimages.output import node_status_json
 
+    state: Context = context.obj
     skipped: list[SkippedImage] | None = [] if skip_broken else None
     images = node_images(state.settings(), state.lock_timeout, max_images=max_images, skipped=skipped)
     emit(node_status_json(images))
-    report_skipped(skipped or [])
+    context.exit(report_skipped(skipped or []))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import click
-
 from typing import TYPE_CHECKING
 
-from criimages.cli.main import SKIP_BROKEN_HELP, Context, emit, group, report_skipped
+import click
+
+from criimages.cli.main import SKIP_BROKEN_HELP, group
+from criimages.cli.shared import Context, emit, report_skipped
 
 if TYPE_CHECKING:
     from criimages.convert import SkippedImage
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 @click.option("-o", "--output", default="json", show_default=True, metavar="FORMAT", help="Output format, one of: json|yaml|table.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not show verbose information: print only the status, without the image config.")
 @click.option("--skip-broken", is_flag=True, help=SKIP_BROKEN_HELP)
-@click.pass_obj
-def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet: bool, skip_broken: bool) -> None:
+@click.pass_context
+def inspect_command(context: click.Context, images: tuple[str, ...], output: str, quiet: bool, skip_broken: bool) -> None:
     """Show the status of images, as `crictl inspecti` does.
 
     Each IMAGE is resolved as in `criimages list IMAGE`; without IMAGE, every image is shown in
@@ -27,7 +28,8 @@ def inspect_command(state: Context, images: tuple[str, ...], output: str, quiet:
     from criimages.listing import inspect_images
     from criimages.status import render_statuses
 
+    state: Context = context.obj
     skipped: list[SkippedImage] | None = [] if skip_broken else None
     statuses = inspect_images(state.settings(), state.lock_timeout, names=images, skipped=skipped)
     emit(render_statuses(statuses, output=output, verbose=not quiet))
-    report_skipped(skipped or [])
+    context.exit(report_skipped(skipped or []))

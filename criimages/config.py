@@ -1,8 +1,5 @@
 """Find the store and the CRI-O settings the way CRI-O does, from storage.conf, crio.conf and options."""
 
-from __future__ import annotations
-
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -12,8 +9,9 @@ from typing import Any, NamedTuple
 
 from criimages.errors import ConfigError
 from criimages.files import list_directory, read_file
+from criimages.logs import Logger
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 # containers/storage defaults for root (types/options.go, options_linux.go).
 DEFAULT_GRAPH_ROOT = Path("/var/lib/containers/storage")

@@ -5,8 +5,6 @@ buildImageResult, parseImageNames and makeRepoDigests) and containers/image's si
 (storage/storage_src.go getSize), at the versions the conformance outputs were captured with.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple

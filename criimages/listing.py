@@ -1,7 +1,5 @@
 """Gather a store's images the way `crictl images`, `crictl inspecti` and the kubelet receive them."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

@@ -6,8 +6,6 @@ v5's: `manifest.GuessMIMEType`, `manifest.NormalizedMIMEType`, the instance choi
 `manifest/oci_index.go` and `manifest/docker_schema2_list.go`, and `internal/pkg/platform`.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from collections.abc import Mapping

@@ -5,8 +5,6 @@ The grammar and the normalization rules are those of containers/image v5 `docker
 uses to read every stored name.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -5,14 +5,10 @@ CRI-O uses. Every file is opened read-only, and the only lock taken is the share
 that containers/storage readers take on images.lock and layers.lock.
 """
 
-from __future__ import annotations
-
 import base64
 import errno
 import fcntl
-import logging
 import os
-import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -23,15 +19,16 @@ from typing import Any, NamedTuple
 from criimages.config import StoreConfig
 from criimages.errors import StoreError
 from criimages.files import describe_json_error, json_type, list_directory, loads_json, read_file
+from criimages.logs import Logger
 from criimages.reference import is_image_id, validate_digest
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_POLL_INTERVAL = 0.05
 
 # Big-data keys made only of these characters are used as file names as they are (store.go).
-_PLAIN_BIG_DATA_NAME = re.compile(r"[.0-9a-z]+")
+_PLAIN_BIG_DATA_CHARACTERS = frozenset(".0123456789abcdefghijklmnopqrstuvwxyz")
 
 # Go's int64 range: containers/storage fails to load a size outside it.
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -92,7 +89,7 @@ class Store(NamedTuple):
 
 def big_data_file_name(key: str) -> str:
     """Return the file name containers/storage gives the big-data item key (makeBigDataBaseName)."""
-    if _PLAIN_BIG_DATA_NAME.fullmatch(key):
+    if key and _PLAIN_BIG_DATA_CHARACTERS.issuperset(key):
         return key
     return "=" + base64.standard_b64encode(key.encode()).decode("ascii")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from criimages.convert import CriImage
-from criimages.cli.images import split_filter_options
+from criimages.cli.shared import split_filter_options
 from criimages.filters import FilterError, apply_filters
 
 D1 = "sha256:" + "1" * 64
