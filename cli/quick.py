@@ -50,7 +50,7 @@ class ListCommandLine(NamedTuple):
 
     global_values: dict[str, Any]
     list_values: dict[str, Any]
-    image: str
+    images: tuple[str, ...]
 
 
 def parse(arguments: list[str]) -> ListCommandLine:
@@ -82,7 +82,7 @@ def parse(arguments: list[str]) -> ListCommandLine:
     if len(images) > 1:
         raise Declined  # click prints the help for this, as crictl does
     list_values["filters"] = tuple(list_values["filters"])
-    return ListCommandLine(global_values, list_values, images[0] if images else "")
+    return ListCommandLine(global_values, list_values, tuple(images))
 
 
 def _long_option(arguments: list[str], position: int, known: dict[str, Any]) -> tuple[str, str, int]:
@@ -178,6 +178,7 @@ def run_list(arguments: list[str]) -> int | None:
     state = Context(Options(**global_values), lock_timeout)
     flags = {name: command_line.list_values.get(name, False) for name in set(LIST_FLAGS.values())}
     output = command_line.list_values.get("output", "")
+    name = command_line.images[0] if command_line.images else ""
     return run_reporting_failures(
-        lambda: list_images_and_print(state, command_line.image, command_line.list_values["filters"], output, **flags)
+        lambda: list_images_and_print(state, name, command_line.list_values["filters"], output, **flags)
     )
