@@ -11,8 +11,20 @@ from typing import NamedTuple
 
 from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
 from criimages.manifest import read_image_user
+from criimages.processes import map_in_processes, process_count
 from criimages.reference import Reference, parse_normalized
-from criimages.store import Store, StoredImage, big_data_size
+from criimages.config import StoreConfig
+from criimages.store import (
+    ImageRecords,
+    Store,
+    StoredImage,
+    StoreFiles,
+    big_data_size,
+    build_store,
+    check_image,
+    last_claims,
+    read_store_files,
+)
 
 _INT64_MAX = 2**63 - 1
 
@@ -48,6 +60,46 @@ def convert_images(
     """
     converted = (convert_or_skip(store, image, pinned_patterns, skipped) for image in store.images)
     return [image for image in converted if image is not None]
+
+
+def convert_store(
+    config: StoreConfig,
+    lock_timeout: float,
+    pinned_patterns: Sequence[re.Pattern[str]] = (),
+    skipped: list[SkippedImage] | None = None,
+) -> list[CriImage]:
+    """Read the store and convert every image in store order, as convert_images(open_store(...)) does.
+
+    A large store is checked and converted in several processes (criimages/processes.py). That
+    path covers stores whose every record and image is sound and whose image IDs are all distinct.
+    When any image fails there, the store read once is checked and converted again in one process,
+    which raises the first error in store order or records every skipped image, as CRI-O would.
+    """
+    files = read_store_files(config, lock_timeout)
+    items = [(source, index) for source in files.image_files for index in range(len(source.records))]
+    processes = process_count(len(items))
+    if processes > 1 and _distinct_ids(files):
+        claims = {id(source): last_claims(source.records) for source in files.image_files}
+        # With distinct IDs every image is its own data owner, so the store needs no image list.
+        store = Store(images=(), layers=files.layers, layer_names=files.layer_names, driver=files.driver)
+
+        def attempt(item: tuple[ImageRecords, int]) -> tuple | None:
+            # Fields only, which marshal can carry from a worker; None for a failure of any kind.
+            source, index = item
+            try:
+                return tuple(convert_image(store, check_image(source, index, claims[id(source)]), pinned_patterns))
+            except Exception:  # noqa: BLE001 - the one-process path below raises it again, in order
+                return None
+
+        results = map_in_processes(attempt, items, processes)
+        if None not in results:
+            return [CriImage._make(fields) for fields in results]
+    return convert_images(build_store(files), pinned_patterns, skipped)
+
+
+def _distinct_ids(files: StoreFiles) -> bool:
+    ids = [record.get("id") if type(record) is dict else None for source in files.image_files for record in source.records]
+    return len(set(ids)) == len(ids)
 
 
 def convert_or_skip(
@@ -98,7 +150,7 @@ def convert_image(
     uid, username = split_user(read_image_user(owner))
     return CriImage(
         id=image.id,
-        repo_tags=tuple(sorted(str(tag) for tag in tags)),
+        repo_tags=tuple(sorted([f"{tag.repository}:{tag.tag}" for tag in tags])),
         repo_digests=tuple(sorted(repo_digests)),
         size=image_size(store, owner),
         uid=uid,
@@ -178,13 +230,18 @@ def _parse_go_int64(text: str) -> int | None:
 
 def image_size(store: Store, image: StoredImage) -> int:
     """Return the size CRI-O reports: big data, signatures and the uncompressed size of each layer in the chain."""
-    total = sum(big_data_size(image, key) for key in image.big_data_names)
+    recorded = image.big_data_sizes
+    total = 0
+    for key in image.big_data_names:
+        size = recorded.get(key)
+        total += size if size is not None else big_data_size(image, key)
     total += sum(_signature_sizes(image))
 
+    layers = store.layers
     layer_id = image.top_layer
     seen: set[str] = set()
     while layer_id:
-        layer = store.find_layer(layer_id)
+        layer = layers.get(layer_id) or store.find_layer(layer_id)
         if layer is None:
             raise ImageError(f"image {image.id}: layer {layer_id} is not known to the store")
         if layer.id in seen:
@@ -204,7 +261,7 @@ def image_size(store: Store, image: StoredImage) -> int:
 
 def _signature_sizes(image: StoredImage) -> list[int]:
     """Return metadata's "signature-sizes"; the per-instance "signatures-sizes" map is not counted, as in getSize."""
-    if not image.metadata:
+    if not image.metadata or image.metadata == "{}":
         return []
 
     import json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,7 @@ def read_file(path: Path, error_class: type[CriimagesError], what: str) -> bytes
     "configuration file") and, for a permission error, suggests sudo.
     """
     try:
-        with open(path, "rb") as file:
-            return file.read()
+        return _read_all(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -29,6 +29,26 @@ def read_file(path: Path, error_class: type[CriimagesError], what: str) -> bytes
         raise error_class(f"permission denied reading {what} '{path}'; run criimages with sudo") from None
     except OSError as error:
         raise error_class(f"cannot read {what} '{path}': {error.strerror}") from None
+
+
+def _read_all(path: Path | str) -> bytes:
+    # os.open and os.read rather than open(): a listing reads two or three small files per image,
+    # and a file object costs more than the reading (about 6 µs against 4 µs per file).
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunks = []
+        request = _SMALL_FILE_BYTES
+        while data := os.read(fd, request):
+            chunks.append(data)
+            if len(chunks) == 1 and len(data) == _SMALL_FILE_BYTES:
+                # A large file such as images.json: ask for the rest in one read.
+                request = max(os.fstat(fd).st_size, 1 << 20)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_SMALL_FILE_BYTES = 1 << 16
 
 
 def list_directory(path: Path, error_class: type[CriimagesError], what: str) -> list[Path] | None:
@@ -116,7 +136,7 @@ def loads_json(data: bytes) -> Any:
         if "integer string conversion" not in str(error):
             raise
         value = json.loads(data, parse_int=_parse_int)
-    if _SURROGATE_ESCAPE.search(data):
+    if b"\\u" in data and _SURROGATE_ESCAPE.search(data):
         value = _replace_lone_surrogates(value)
     return value
 

@@ -4,7 +4,16 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from criimages.config import Settings
-from criimages.convert import CriImage, SkippedImage, compile_pinned_patterns, convert_image, convert_images, convert_or_skip, record_skip
+from criimages.convert import (
+    CriImage,
+    SkippedImage,
+    compile_pinned_patterns,
+    convert_image,
+    convert_images,
+    convert_or_skip,
+    convert_store,
+    record_skip,
+)
 from criimages.errors import CriimagesError
 from criimages.manifest import ImageConfig, read_image_config
 from criimages.sorting import crictl_order
@@ -46,16 +55,16 @@ def list_images(
     skipped is given (see convert_images). With a name it converts only the image the name
     resolves to, if any.
     """
-    store = open_store(settings.store, lock_timeout)
     patterns = compile_pinned_patterns(pinned_image_patterns(settings))
     if name:
         from criimages.lookup import find_image
 
+        store = open_store(settings.store, lock_timeout)
         found = find_image(store, name, settings)
         converted = convert_or_skip(store, found.image, patterns, skipped, found.digest) if found else None
         images = [converted] if converted else []
     else:
-        images = convert_images(store, patterns, skipped)
+        images = convert_store(settings.store, lock_timeout, patterns, skipped)
     images = crictl_order(images)
     if filters:
         from criimages.filters import apply_filters
@@ -107,8 +116,7 @@ def node_images(
     The kubelet sorts by size descending, then ID descending (ByImageSize in pkg/kubelet/util/
     sliceutils), and keeps the first nodeStatusMaxImages; a negative cap keeps all.
     """
-    store = open_store(settings.store, lock_timeout)
-    images = convert_images(store, compile_pinned_patterns(pinned_image_patterns(settings)), skipped)
+    images = convert_store(settings.store, lock_timeout, compile_pinned_patterns(pinned_image_patterns(settings)), skipped)
     # NOTE: the kubelet's sort.Sort is not stable. Two records of one image ID (the same image in
     # two image stores) keep their store order here, and the kubelet may order them otherwise.
     images.sort(key=lambda image: (image.size, image.id), reverse=True)

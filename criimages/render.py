@@ -117,7 +117,16 @@ def tabwriter(text: str, min_width: int, padding: int, pad_char: str = " ") -> s
     lines = [line.split("\t") for line in text.split("\n")]
     # The text after the final newline is an unfinished line that Go writes out as it is.
     output: list[str] = []
-    _format_block(lines, 0, len(lines), [], min_width, padding, pad_char, output)
+    cell_counts = {len(cells) for cells in lines[:-1]}
+    if len(cell_counts) == 1 and len(lines[-1]) == 1:
+        # Every full line has the same cells, as crictl's table does: each column is one block that
+        # spans all full lines, so the recursion below would size each column by all its cells.
+        columns = cell_counts.pop() - 1
+        widths = [max(min_width, max(len(cells[column]) for cells in lines[:-1]) + padding) for column in range(columns)]
+        _write_lines(lines, 0, len(lines) - 1, widths, pad_char, output)
+        output.append(lines[-1][0])
+    else:
+        _format_block(lines, 0, len(lines), [], min_width, padding, pad_char, output)
     return "\n".join(output)
 
 
@@ -155,10 +164,8 @@ def _format_block(
 
 
 def _write_lines(lines: list[list[str]], start: int, end: int, widths: list[int], pad_char: str, output: list[str]) -> None:
+    # Each line here has a cell in every sized column and maybe more; those are written as they are.
+    # A column is wider than each of its cells, so ljust always pads.
+    count = len(widths)
     for cells in lines[start:end]:
-        parts = []
-        for index, cell in enumerate(cells):
-            parts.append(cell)
-            if index < len(widths):
-                parts.append(pad_char * (widths[index] - len(cell)))
-        output.append("".join(parts))
+        output.append("".join([cell.ljust(width, pad_char) for cell, width in zip(cells, widths)]) + "".join(cells[count:]))

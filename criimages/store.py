@@ -188,19 +188,51 @@ def resolve_store_paths(config: StoreConfig) -> StorePaths:
     return StorePaths(driver=driver, image_dirs=tuple(image_dirs), layer_files=tuple(layer_files), lock_files=tuple(lock_files))
 
 
-def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
-    """Load every image store and layer store that the configuration names, under shared read locks."""
+class ImageRecords(NamedTuple):
+    """The records of one images.json as parsed, not yet checked."""
+
+    path: Path
+    images_dir: Path
+    read_only: bool
+    records: list[Any]
+
+
+class StoreFiles(NamedTuple):
+    """What a listing reads under the store's locks: unchecked image records and checked layers."""
+
+    driver: str
+    image_files: tuple[ImageRecords, ...]
+    layers: dict[str, Layer]
+    layer_names: dict[str, str]
+
+
+def read_store_files(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> StoreFiles:
+    """Read every images.json and layers file that the configuration names, under shared read locks.
+
+    The layers are checked here; the image records are checked by check_images, or one by one.
+    """
     paths = resolve_store_paths(config)
     with _shared_locks(list(paths.lock_files), lock_timeout):
-        images: list[StoredImage] = []
+        image_files = []
         for images_dir, read_only in paths.image_dirs:
-            images += _load_images(images_dir, read_only)
+            path = images_dir / "images.json"
+            image_files.append(ImageRecords(path, images_dir, read_only, _read_json_array(path, "images.json")))
         layers: dict[str, Layer] = {}
         layer_names: dict[str, str] = {}
         for layer_file, _ in paths.layer_files:
             _load_layers(layer_file, layers, layer_names)
+    return StoreFiles(driver=paths.driver, image_files=tuple(image_files), layers=layers, layer_names=layer_names)
 
-    return Store(images=tuple(images), layers=layers, layer_names=layer_names, driver=paths.driver, first_by_id=first_records(images))
+
+def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+    """Load every image store and layer store that the configuration names, under shared read locks."""
+    return build_store(read_store_files(config, lock_timeout))
+
+
+def build_store(files: StoreFiles) -> Store:
+    """Check every image record and return the store, images in store order."""
+    images = [image for source in files.image_files for image in check_images(source)]
+    return Store(images=tuple(images), layers=files.layers, layer_names=files.layer_names, driver=files.driver, first_by_id=first_records(images))
 
 
 def first_records(images: Iterable[StoredImage]) -> dict[str, StoredImage]:
@@ -295,10 +327,9 @@ def _read_json_array(path: Path, what: str) -> list[Any]:
     return records
 
 
-def _load_images(images_dir: Path, read_only: bool) -> list[StoredImage]:
-    path = images_dir / "images.json"
-    records = _read_json_array(path, "images.json")
-    images = [_parse_image(record, index, path, images_dir, read_only) for index, record in enumerate(records)]
+def check_images(source: ImageRecords) -> list[StoredImage]:
+    """Check the records of one images.json in order; raises StoreError for the first invalid one."""
+    images = [_parse_image(record, index, source.path, source.images_dir, source.read_only) for index, record in enumerate(source.records)]
 
     # A name claimed by a later image is taken away from the earlier one (images.go load).
     owners: dict[str, int] = {}
@@ -312,6 +343,26 @@ def _load_images(images_dir: Path, read_only: bool) -> list[StoredImage]:
         for name in image.names:
             owners[name] = index
     return images
+
+
+def last_claims(records: list[Any]) -> dict[str, int]:
+    """Map each name to the index of the last record that claims it: the record that keeps it."""
+    claims: dict[str, int] = {}
+    for index, record in enumerate(records):
+        names = record.get("names") if type(record) is dict else None
+        if type(names) is list:
+            for name in names:
+                if type(name) is str:
+                    claims[name] = index
+    return claims
+
+
+def check_image(source: ImageRecords, index: int, claims: dict[str, int]) -> StoredImage:
+    """Check one record of source as check_images does; claims comes from last_claims(source.records)."""
+    image = _parse_image(source.records[index], index, source.path, source.images_dir, source.read_only)
+    if any(claims.get(name) != index for name in image.names):
+        image = image._replace(names=tuple(name for name in image.names if claims.get(name) == index))
+    return image
 
 
 def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:
@@ -369,9 +420,9 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str]) -> tuple[st
         if problem:
             raise _InvalidRecord(f"digest {digest!r}: {problem}")
         found.append(digest)
-    keys = sorted(key for key in digests_by_key if key.startswith("manifest"))
+    keys = [key for key in digests_by_key if key.startswith("manifest") and key != "manifest"]
+    keys.sort()
     if "manifest" in digests_by_key:
-        keys.remove("manifest")
         keys.insert(0, "manifest")
     for key in keys:
         value = digests_by_key[key]
@@ -430,13 +481,13 @@ _JSON_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "an 
 def _field(record: Mapping[str, Any], key: str, kind: type) -> Any:
     """Return record[key] checked against kind; a missing key or JSON null gives Go's zero value."""
     value = record.get(key)
+    if type(value) is kind:
+        return value
     if value is None:
         return _DEFAULTS[kind]
-    if type(value) is not kind:
-        if kind is int and type(value) is float:
-            raise _InvalidRecord(f"{key} is not a 64-bit integer: {value!r}")
-        raise _InvalidRecord(f"{key} must be {_JSON_NAMES[kind]}, found {json_type(value)}")
-    return value
+    if kind is int and type(value) is float:
+        raise _InvalidRecord(f"{key} is not a 64-bit integer: {value!r}")
+    raise _InvalidRecord(f"{key} must be {_JSON_NAMES[kind]}, found {json_type(value)}")
 
 
 def _string_list(record: Mapping[str, Any], key: str) -> list[str]:
