@@ -9,11 +9,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from criimages.config import StoreConfig
 from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
 from criimages.manifest import read_image_user
-from criimages.processes import map_in_processes, process_count
+from criimages.processes import MAX_PROCESSES, available_cpus, run_shards
 from criimages.reference import Reference, parse_normalized
-from criimages.config import StoreConfig
 from criimages.store import (
     ImageRecords,
     Store,
@@ -23,10 +23,15 @@ from criimages.store import (
     build_store,
     check_image,
     last_claims,
-    read_store_files,
+    parse_store_files,
+    read_store_bytes,
 )
 
 _INT64_MAX = 2**63 - 1
+
+# convert_store forks workers when the images.json files hold at least this many bytes, about 400
+# images: below that a fork costs more than it saves (bench/run.py).
+PARALLEL_MIN_BYTES = 512 * 1024
 
 
 class CriImage(NamedTuple):
@@ -70,30 +75,48 @@ def convert_store(
 ) -> list[CriImage]:
     """Read the store and convert every image in store order, as convert_images(open_store(...)) does.
 
-    A large store is checked and converted in several processes (criimages/processes.py). That
-    path covers stores whose every record and image is sound and whose image IDs are all distinct.
-    When any image fails there, the store read once is checked and converted again in one process,
-    which raises the first error in store order or records every skipped image, as CRI-O would.
+    A large store is parsed, checked and converted in several processes (criimages/processes.py),
+    each taking a share of the images. That covers stores whose every record and image is sound and
+    whose image IDs are distinct. When any image fails there, this process checks and converts the
+    whole store alone, which raises the first error in store order or records every skipped image.
     """
-    files = read_store_files(config, lock_timeout)
-    items = [(source, index) for source in files.image_files for index in range(len(source.records))]
-    processes = process_count(len(items))
-    if processes > 1 and _distinct_ids(files):
-        claims = {id(source): last_claims(source.records) for source in files.image_files}
+    store_bytes = read_store_bytes(config, lock_timeout)
+    count = 1
+    if store_bytes.image_bytes() >= PARALLEL_MIN_BYTES:
+        count = min(available_cpus(), MAX_PROCESSES)
+    if count == 1:
+        return convert_images(build_store(parse_store_files(store_bytes)), pinned_patterns, skipped)
+
+    parsed: list[StoreFiles] = []
+
+    def shard(index: int, count: int) -> list[tuple | None]:
+        # Each process parses the bytes itself: objects shared by fork would be copied page by page
+        # as soon as reference counts change, which costs more than parsing. Parsing lets go of the
+        # bytes, so this process reuses its files for a shard whose worker failed.
+        if not parsed:
+            parsed.append(parse_store_files(store_bytes))
+        files = parsed[0]
+        if not _distinct_ids(files):
+            return [None]
         # With distinct IDs every image is its own data owner, so the store needs no image list.
         store = Store(images=(), layers=files.layers, layer_names=files.layer_names, driver=files.driver)
+        items = [(source, position) for source in files.image_files for position in range(len(source.records))]
+        claims = {id(source): last_claims(source.records) for source in files.image_files}
 
-        def attempt(item: tuple[ImageRecords, int]) -> tuple | None:
+        def attempt(source: ImageRecords, position: int) -> tuple | None:
             # Fields only, which marshal can carry from a worker; None for a failure of any kind.
-            source, index = item
             try:
-                return tuple(convert_image(store, check_image(source, index, claims[id(source)]), pinned_patterns))
+                return tuple(convert_image(store, check_image(source, position, claims[id(source)]), pinned_patterns))
             except Exception:  # noqa: BLE001 - the one-process path below raises it again, in order
                 return None
 
-        results = map_in_processes(attempt, items, processes)
-        if None not in results:
-            return [CriImage._make(fields) for fields in results]
+        start, end = len(items) * index // count, len(items) * (index + 1) // count
+        return [attempt(source, position) for source, position in items[start:end]]
+
+    results = [fields for part in run_shards(shard, count) for fields in part]
+    files = parsed[0]
+    if None not in results and len(results) == sum(len(source.records) for source in files.image_files):
+        return [CriImage._make(fields) for fields in results]
     return convert_images(build_store(files), pinned_patterns, skipped)
 
 

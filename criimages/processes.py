@@ -1,82 +1,76 @@
-"""Spread per-image work over the machine's CPUs with forked worker processes.
+"""Share a large listing's work between the machine's CPUs with forked worker processes.
 
 Converting an image reads and checks two or three small files, and a node with thousands of images
-spends most of a listing there. Python runs one thread at a time, so a large listing forks a worker
-per extra CPU: each worker takes one slice of the images and sends its results back through a pipe
-in marshal format, while this process converts the first slice. A worker that fails for any reason
-costs only time: this process then redoes its slice.
+spends most of a listing there. Python runs one thread at a time, so a large listing forks one
+worker per extra CPU. The work is cut into shards: this process computes the first, each worker
+computes one of the others and sends its results back through a pipe in marshal format. A worker
+that fails for any reason costs only time: this process then computes its shard itself.
 """
 
 import marshal
 import os
 import signal
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-Item = TypeVar("Item")
-
-# Below this many items per process a fork costs more than it saves (bench/run.py measures it).
-MIN_ITEMS_PER_PROCESS = 500
+# The most processes a listing uses, this one included.
 MAX_PROCESSES = 4
 
+Shard = Callable[[int, int], list[Any]]
 
-def process_count(items: int) -> int:
-    """Return how many processes should share `items` items: 1 without fork or with too few items."""
+
+def available_cpus() -> int:
+    """Return how many CPUs this process may run on; 1 where fork is missing."""
     if not hasattr(os, "fork"):
         return 1
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux: no CPU affinity to respect
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_PROCESSES, items // MIN_ITEMS_PER_PROCESS))
+        return os.cpu_count() or 1
 
 
-def map_in_processes(function: Callable[[Item], Any], items: Sequence[Item], processes: int) -> list[Any]:
-    """Return [function(item) for item in items], computed by `processes` processes.
+def run_shards(shard: Shard, count: int) -> list[list[Any]]:
+    """Return [shard(0, count), shard(1, count), ...], each computed in its own process.
 
-    function must not raise, and its results must be values that marshal can carry: None, bools,
-    numbers, strings, bytes, and tuples, lists and dicts of them.
+    shard(index, count) runs in a forked copy of this process for every index but 0. Its results
+    must be values that marshal can carry: None, bools, numbers, strings, bytes, and tuples, lists
+    and dicts of them. An exception in shard(0, count) propagates, after the workers are stopped.
     """
-    if processes <= 1:
-        return [function(item) for item in items]
-
-    bounds = [len(items) * index // processes for index in range(processes + 1)]
-    slices = [items[start:end] for start, end in zip(bounds, bounds[1:])]
-    workers: list[tuple[int, int, Sequence[Item]]] = []
+    workers: list[tuple[int, int, int]] = []
     try:
-        for part in slices[1:]:
-            workers.append(_start_worker(function, part))
-        results = [function(item) for item in slices[0]]
+        for index in range(1, count):
+            workers.append(_start_worker(shard, index, count))
+        results = [shard(0, count)]
         while workers:
-            pid, read_fd, part = workers.pop(0)
-            results += _collect(pid, read_fd, function, part)
+            pid, read_fd, index = workers.pop(0)
+            results.append(_collect(pid, read_fd, shard, index, count))
         return results
     finally:
         for pid, read_fd, _ in workers:
             _stop(pid, read_fd)
 
 
-def _start_worker(function: Callable[[Item], Any], part: Sequence[Item]) -> tuple[int, int, Sequence[Item]]:
-    """Fork a worker for part and return its pid and the read end of its pipe; pid 0 if none could start."""
+def _start_worker(shard: Shard, index: int, count: int) -> tuple[int, int, int]:
+    """Fork a worker for shard index; return its pid (0 if none could start) and its pipe's read end."""
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        # Out of processes or memory: _collect computes the slice here.
+        # Out of processes or memory: _collect computes the shard here.
         os.close(write_fd)
-        return 0, read_fd, part
+        return 0, read_fd, index
     if pid == 0:
         os.close(read_fd)
-        _work(function, part, write_fd)
+        _work(shard, index, count, write_fd)
     os.close(write_fd)
-    return pid, read_fd, part
+    return pid, read_fd, index
 
 
-def _work(function: Callable[[Item], Any], part: Sequence[Item], write_fd: int) -> None:
-    """Run in the worker: send the results of its slice, then exit without running the parent's cleanup."""
+def _work(shard: Shard, index: int, count: int, write_fd: int) -> None:
+    """Run in the worker: send the shard's results, then exit without running the parent's cleanup."""
     status = 1
     try:
-        remaining = memoryview(marshal.dumps([function(item) for item in part]))
+        remaining = memoryview(marshal.dumps(shard(index, count)))
         while remaining:
             remaining = remaining[os.write(write_fd, remaining) :]
         status = 0
@@ -85,8 +79,8 @@ def _work(function: Callable[[Item], Any], part: Sequence[Item], write_fd: int) 
         os._exit(status)
 
 
-def _collect(pid: int, read_fd: int, function: Callable[[Item], Any], part: Sequence[Item]) -> list[Any]:
-    """Read a worker's results; compute its slice here if it failed, did not start or sent something unreadable."""
+def _collect(pid: int, read_fd: int, shard: Shard, index: int, count: int) -> list[Any]:
+    """Read a worker's results; compute its shard here if it failed, did not start or sent something unreadable."""
     chunks = []
     try:
         while chunk := os.read(read_fd, 1 << 20):
@@ -100,9 +94,9 @@ def _collect(pid: int, read_fd: int, function: Callable[[Item], Any], part: Sequ
                 results = marshal.loads(b"".join(chunks))
             except (EOFError, ValueError, TypeError):
                 results = None
-            if isinstance(results, list) and len(results) == len(part):
+            if isinstance(results, list):
                 return results
-    return [function(item) for item in part]
+    return shard(index, count)
 
 
 def _stop(pid: int, read_fd: int) -> None:

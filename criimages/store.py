@@ -206,27 +206,64 @@ class StoreFiles(NamedTuple):
     layer_names: dict[str, str]
 
 
-def read_store_files(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> StoreFiles:
-    """Read every images.json and layers file that the configuration names, under shared read locks.
+class StoreBytes(NamedTuple):
+    """The bytes of every images.json and layers file of a store, read under its locks.
 
-    The layers are checked here; the image records are checked by check_images, or one by one.
+    None stands for a missing file, and for a file that parse_store_files has parsed: it lets go of
+    each file's bytes once parsed, which keeps the peak memory of a large listing down.
     """
+
+    driver: str
+    # [images.json, its DRIVER-images folder, read-only, bytes]
+    image_files: list[list[Any]]
+    # [layers file, bytes]
+    layer_files: list[list[Any]]
+
+    def image_bytes(self) -> int:
+        """Return the total size of the images.json files not parsed yet."""
+        return sum(len(entry[3]) for entry in self.image_files if entry[3])
+
+
+def read_store_bytes(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> StoreBytes:
+    """Read every images.json and layers file that the configuration names, under shared read locks."""
     paths = resolve_store_paths(config)
     with _shared_locks(list(paths.lock_files), lock_timeout):
         image_files = []
         for images_dir, read_only in paths.image_dirs:
             path = images_dir / "images.json"
-            image_files.append(ImageRecords(path, images_dir, read_only, _read_json_array(path, "images.json")))
-        layers: dict[str, Layer] = {}
-        layer_names: dict[str, str] = {}
-        for layer_file, _ in paths.layer_files:
-            _load_layers(layer_file, layers, layer_names)
-    return StoreFiles(driver=paths.driver, image_files=tuple(image_files), layers=layers, layer_names=layer_names)
+            image_files.append([path, images_dir, read_only, _read_store_file(path, "images.json")])
+        layer_files = [[path, _read_store_file(path, "layers.json")] for path, _ in paths.layer_files]
+    return StoreBytes(driver=paths.driver, image_files=image_files, layer_files=layer_files)
+
+
+def parse_store_files(store_bytes: StoreBytes) -> StoreFiles:
+    """Parse the files and let go of their bytes; the layers are checked here, image records later.
+
+    The layers come first, as containers/storage loads them: their records shrink to Layer records
+    before the larger images.json is parsed, which keeps the peak memory down. The image records
+    are checked by check_images, or one at a time by check_image.
+    """
+    layers: dict[str, Layer] = {}
+    layer_names: dict[str, str] = {}
+    for entry in store_bytes.layer_files:
+        path, data = entry
+        entry[1] = None
+        records = _parse_json_array(data, path, "layers.json")
+        del data
+        _add_layers(records, path, layers, layer_names)
+        del records
+    image_files = []
+    for entry in store_bytes.image_files:
+        path, images_dir, read_only, data = entry
+        entry[3] = None
+        image_files.append(ImageRecords(path, images_dir, read_only, _parse_json_array(data, path, "images.json")))
+        del data
+    return StoreFiles(driver=store_bytes.driver, image_files=tuple(image_files), layers=layers, layer_names=layer_names)
 
 
 def open_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
     """Load every image store and layer store that the configuration names, under shared read locks."""
-    return build_store(read_store_files(config, lock_timeout))
+    return build_store(parse_store_files(read_store_bytes(config, lock_timeout)))
 
 
 def build_store(files: StoreFiles) -> Store:
@@ -307,8 +344,16 @@ def _lock_shared(fd: int, path: Path, timeout: float) -> None:
 
 def _read_json_array(path: Path, what: str) -> list[Any]:
     """Read a JSON array file with containers/storage's rules: missing, empty or null means no records."""
+    return _parse_json_array(_read_store_file(path, what), path, what)
+
+
+def _read_store_file(path: Path, what: str) -> bytes | None:
     data = read_file(path, StoreError, what)
     log.debug("read %s: %s", path, "missing" if data is None else f"{len(data)} bytes")
+    return data
+
+
+def _parse_json_array(data: bytes | None, path: Path, what: str) -> list[Any]:
     if not data:
         return []
 
@@ -438,7 +483,11 @@ def _compute_digests(digest: str, digests_by_key: Mapping[str, str]) -> tuple[st
 
 def _load_layers(path: Path, layers: dict[str, Layer], layer_names: dict[str, str]) -> None:
     """Add the layers of one layers file; an ID already loaded from an earlier file is skipped (layers.go)."""
-    for index, record in enumerate(_read_json_array(path, "layers.json")):
+    _add_layers(_read_json_array(path, "layers.json"), path, layers, layer_names)
+
+
+def _add_layers(records: list[Any], path: Path, layers: dict[str, Layer], layer_names: dict[str, str]) -> None:
+    for index, record in enumerate(records):
         try:
             _add_layer(record, layers, layer_names)
         except _InvalidRecord as error:
