@@ -171,14 +171,15 @@ def convert_image(
         repo_digests = [f"{previous_name(image.names_history)}@{image_digest}"]
 
     uid, username = split_user(read_image_user(owner))
+    # Positional arguments, in CriImage's field order: keywords cost more for 10,000 images.
     return CriImage(
-        id=image.id,
-        repo_tags=tuple(sorted([f"{tag.repository}:{tag.tag}" for tag in tags])),
-        repo_digests=tuple(sorted(repo_digests)),
-        size=image_size(store, owner),
-        uid=uid,
-        username=username,
-        pinned=is_pinned(image.names, pinned_patterns),
+        image.id,
+        tuple(sorted([f"{tag.repository}:{tag.tag}" for tag in tags])),
+        tuple(sorted(repo_digests)),
+        image_size(store, owner),
+        uid,
+        username,
+        is_pinned(image.names, pinned_patterns),
     )
 
 

@@ -207,7 +207,22 @@ def _is_text_list(value: Any) -> bool:
 
 
 def _is_time(value: Any) -> bool:
-    return value is None or (type(value) is str and _TIME.fullmatch(value) is not None)
+    if value is None:
+        return True
+    if type(value) is not str:
+        return False
+    if value in _VALID_TIMES:
+        return True
+    if _TIME.fullmatch(value) is None:
+        return False
+    # Images built on one base share its history, so the same times recur image after image.
+    if len(_VALID_TIMES) < _MAX_VALID_TIMES:
+        _VALID_TIMES.add(value)
+    return True
+
+
+_VALID_TIMES: set[str] = set()
+_MAX_VALID_TIMES = 4096
 
 
 def _is_text_map(value: Any) -> bool:

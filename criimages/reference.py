@@ -23,7 +23,6 @@ _TAG = r"[\w][\w.-]{0,127}"
 _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
 
 _REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
-_IMAGE_ID = re.compile(r"[a-f0-9]{64}")
 
 NAME_MAX_LENGTH = 255
 
@@ -58,7 +57,8 @@ class Reference(NamedTuple):
 
 def is_image_id(text: str) -> bool:
     """Tell whether text is a full storage image ID: 64 lowercase hex digits."""
-    return _IMAGE_ID.fullmatch(text) is not None
+    # Stripping every lowercase hex digit from both ends leaves nothing only for lowercase hex text.
+    return len(text) == 64 and not text.strip(_LOWER_HEX_DIGITS)
 
 
 def validate_digest(text: str) -> str | None:
@@ -101,7 +101,7 @@ def parse_normalized(text: str) -> Reference:
 
     Raises InvalidReference with containers/image's wording when the name is not valid.
     """
-    if _IMAGE_ID.fullmatch(text):
+    if is_image_id(text):
         raise InvalidReference(f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings")
 
     domain, remainder = split_domain(text)

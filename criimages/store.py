@@ -436,19 +436,20 @@ def _image_from_record(record: Any, images_dir: Path, read_only: bool) -> Stored
         if type(value) is not str:
             raise _InvalidRecord(f"big-data-digests[{key!r}] is not a string: {value!r}")
 
+    # Positional arguments, in StoredImage's field order: keywords cost more for 10,000 records.
     return StoredImage(
-        id=image_id,
-        digest=digest,
-        digests=_compute_digests(digest, digests_by_key),
-        names=tuple(_string_list(record, "names")),
-        names_history=tuple(_string_list(record, "names-history")),
-        top_layer=_field(record, "layer", str),
-        metadata=_field(record, "metadata", str),
-        big_data_names=tuple(_string_list(record, "big-data-names")),
-        big_data_sizes=sizes,
-        big_data_digests=digests_by_key,
-        images_dir=images_dir,
-        read_only=read_only,
+        image_id,
+        digest,
+        _compute_digests(digest, digests_by_key),
+        tuple(_string_list(record, "names")),
+        tuple(_string_list(record, "names-history")),
+        _field(record, "layer", str),
+        _field(record, "metadata", str),
+        tuple(_string_list(record, "big-data-names")),
+        sizes,
+        digests_by_key,
+        images_dir,
+        read_only,
     )
 
 
