@@ -151,8 +151,9 @@ def generate(root: Path, image_count: int, seed: int = 1) -> None:
         # containers/storage leaves out empty lists (omitempty).
         images.append({key: value for key, value in record.items() if value != []})
 
-    (images_dir / "images.json").write_text(json.dumps(images))
-    (layers_dir / "layers.json").write_text(json.dumps(layers))
+    # Compact, as Go's json.Marshal writes them for containers/storage.
+    (images_dir / "images.json").write_text(json.dumps(images, separators=(",", ":")))
+    (layers_dir / "layers.json").write_text(json.dumps(layers, separators=(",", ":")))
 
 
 def main() -> None:

@@ -11,18 +11,18 @@ from typing import NamedTuple
 
 from criimages.config import StoreConfig
 from criimages.errors import ConfigError, CriimagesError, ImageError, InvalidReference
+from criimages.files import array_cuts, array_piece
 from criimages.manifest import read_image_user
 from criimages.processes import MAX_PROCESSES, available_cpus, run_shards
 from criimages.reference import Reference, parse_normalized
 from criimages.store import (
     ImageRecords,
     Store,
+    StoreBytes,
     StoredImage,
-    StoreFiles,
     big_data_size,
     build_store,
     check_image,
-    last_claims,
     parse_store_files,
     read_store_bytes,
 )
@@ -84,45 +84,53 @@ def convert_store(
     count = 1
     if store_bytes.image_bytes() >= PARALLEL_MIN_BYTES:
         count = min(available_cpus(), MAX_PROCESSES)
-    if count == 1:
-        return convert_images(build_store(parse_store_files(store_bytes)), pinned_patterns, skipped)
+    if count > 1:
+        converted = _convert_in_processes(store_bytes, count, pinned_patterns)
+        if converted is not None:
+            return converted
+    return convert_images(build_store(parse_store_files(store_bytes)), pinned_patterns, skipped)
 
-    parsed: list[StoreFiles] = []
 
-    def shard(index: int, count: int) -> list[tuple | None]:
-        # Each process parses the bytes itself: objects shared by fork would be copied page by page
-        # as soon as reference counts change, which costs more than parsing. Parsing lets go of the
-        # bytes, so this process reuses its files for a shard whose worker failed.
-        if not parsed:
-            parsed.append(parse_store_files(store_bytes))
-        files = parsed[0]
-        if not _distinct_ids(files):
-            return [None]
+def _convert_in_processes(store_bytes: StoreBytes, count: int, pinned_patterns: Sequence[re.Pattern[str]]) -> list[CriImage] | None:
+    """Convert the images in count processes, each parsing and converting a piece of every images.json.
+
+    Returns None when the store is not one this covers: when a piece or an image fails, or when an
+    image ID or a name occurs twice, which the rules of the one-process path settle.
+    """
+    cuts = [array_cuts(data or b"", count) for _, _, _, data in store_bytes.image_files]
+
+    def shard(index: int, count: int) -> list[list]:
+        # Each process parses its own piece: objects shared by fork would be copied page by page
+        # as soon as reference counts change, which costs more than parsing.
+        try:
+            files = parse_store_files(store_bytes, lambda position, data: array_piece(data, cuts[position], index))
+        except CriimagesError:
+            return [[None]]
         # With distinct IDs every image is its own data owner, so the store needs no image list.
         store = Store(images=(), layers=files.layers, layer_names=files.layer_names, driver=files.driver)
-        items = [(source, position) for source in files.image_files for position in range(len(source.records))]
-        claims = {id(source): last_claims(source.records) for source in files.image_files}
+        names: list[str] = []
 
         def attempt(source: ImageRecords, position: int) -> tuple | None:
             # Fields only, which marshal can carry from a worker; None for a failure of any kind.
             try:
-                return tuple(convert_image(store, check_image(source, position, claims[id(source)]), pinned_patterns))
-            except Exception:  # noqa: BLE001 - the one-process path below raises it again, in order
+                image = check_image(source, position)
+                names.extend(image.names)
+                return tuple(convert_image(store, image, pinned_patterns))
+            except Exception:  # noqa: BLE001 - the one-process path raises it again, in order
                 return None
 
-        start, end = len(items) * index // count, len(items) * (index + 1) // count
-        return [attempt(source, position) for source, position in items[start:end]]
+        pieces = [[attempt(source, position) for position in range(len(source.records))] for source in files.image_files]
+        return [*pieces, names]
 
-    results = [fields for part in run_shards(shard, count) for fields in part]
-    files = parsed[0]
-    if None not in results and len(results) == sum(len(source.records) for source in files.image_files):
-        return [CriImage._make(fields) for fields in results]
-    return convert_images(build_store(files), pinned_patterns, skipped)
-
-
-def _distinct_ids(files: StoreFiles) -> bool:
-    ids = [record.get("id") if type(record) is dict else None for source in files.image_files for record in source.records]
-    return len(set(ids)) == len(ids)
+    shards = run_shards(shard, count)
+    if any(len(part) != len(store_bytes.image_files) + 1 for part in shards):
+        return None
+    # Store order: every piece of the first images.json in order, then those of the next one.
+    results = [fields for position in range(len(store_bytes.image_files)) for part in shards for fields in part[position]]
+    names = [name for part in shards for name in part[-1]]
+    if None in results or len({fields[0] for fields in results}) != len(results) or len(set(names)) != len(names):
+        return None
+    return [CriImage._make(fields) for fields in results]
 
 
 def convert_or_skip(

@@ -163,6 +163,33 @@ def _replace_lone_surrogates(value: Any) -> Any:
     return value
 
 
+def array_cuts(data: bytes, parts: int) -> list[int]:
+    """Return up to parts - 1 positions that cut the text of a JSON array into parts of about equal size.
+
+    A cut is the position of a "},{" between two objects, as compact JSON writes them (Go's
+    json.Marshal, which containers/storage uses). Nothing here checks that a "},{" is not inside a
+    string or a nested value: array_piece then gives a piece that is not valid JSON, because the
+    first piece is valid only when every cut falls between two elements of the array.
+    """
+    cuts: list[int] = []
+    for part in range(1, parts):
+        start = max(len(data) * part // parts, cuts[-1] + 3 if cuts else 0)
+        position = data.find(b"},{", start)
+        if position == -1:
+            break
+        cuts.append(position)
+    return cuts
+
+
+def array_piece(data: bytes, cuts: list[int], index: int) -> bytes:
+    """Return piece index of the array that cuts divide, as the text of a JSON array; "[]" past the last piece."""
+    if index > len(cuts):
+        return b"[]"
+    start = cuts[index - 1] + 2 if index else 0
+    end = cuts[index] + 1 if index < len(cuts) else len(data)
+    return (b"[" if index else b"") + data[start:end] + (b"]" if index < len(cuts) else b"")
+
+
 def describe_json_error(error: ValueError) -> str:
     """Word a loads_json error for a message: json's reason with its line and column when it has them."""
     if hasattr(error, "lineno") and hasattr(error, "msg"):

@@ -10,7 +10,7 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import MappingProxyType
@@ -236,26 +236,33 @@ def read_store_bytes(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIM
     return StoreBytes(driver=paths.driver, image_files=image_files, layer_files=layer_files)
 
 
-def parse_store_files(store_bytes: StoreBytes) -> StoreFiles:
-    """Parse the files and let go of their bytes; the layers are checked here, image records later.
+def parse_store_files(store_bytes: StoreBytes, image_piece: Callable[[int, bytes], bytes] | None = None) -> StoreFiles:
+    """Parse the files; the layers are checked here, the image records by check_images or check_image.
 
     The layers come first, as containers/storage loads them: their records shrink to Layer records
-    before the larger images.json is parsed, which keeps the peak memory down. The image records
-    are checked by check_images, or one at a time by check_image.
+    before the larger images.json is parsed, which keeps the peak memory down. Without image_piece,
+    the bytes of each file are let go once it is parsed. With it, the files keep their bytes, and
+    only image_piece(position, text) of the text of each images.json is parsed: a JSON array of
+    some of its records (see files.array_piece).
     """
+    release = image_piece is None
     layers: dict[str, Layer] = {}
     layer_names: dict[str, str] = {}
     for entry in store_bytes.layer_files:
         path, data = entry
-        entry[1] = None
+        if release:
+            entry[1] = None
         records = _parse_json_array(data, path, "layers.json")
         del data
         _add_layers(records, path, layers, layer_names)
         del records
     image_files = []
-    for entry in store_bytes.image_files:
+    for position, entry in enumerate(store_bytes.image_files):
         path, images_dir, read_only, data = entry
-        entry[3] = None
+        if release:
+            entry[3] = None
+        elif data:
+            data = image_piece(position, data)
         image_files.append(ImageRecords(path, images_dir, read_only, _parse_json_array(data, path, "images.json")))
         del data
     return StoreFiles(driver=store_bytes.driver, image_files=tuple(image_files), layers=layers, layer_names=layer_names)
@@ -390,24 +397,13 @@ def check_images(source: ImageRecords) -> list[StoredImage]:
     return images
 
 
-def last_claims(records: list[Any]) -> dict[str, int]:
-    """Map each name to the index of the last record that claims it: the record that keeps it."""
-    claims: dict[str, int] = {}
-    for index, record in enumerate(records):
-        names = record.get("names") if type(record) is dict else None
-        if type(names) is list:
-            for name in names:
-                if type(name) is str:
-                    claims[name] = index
-    return claims
+def check_image(source: ImageRecords, index: int) -> StoredImage:
+    """Check one record of source, without the rule on names claimed twice that check_images applies.
 
-
-def check_image(source: ImageRecords, index: int, claims: dict[str, int]) -> StoredImage:
-    """Check one record of source as check_images does; claims comes from last_claims(source.records)."""
-    image = _parse_image(source.records[index], index, source.path, source.images_dir, source.read_only)
-    if any(claims.get(name) != index for name in image.names):
-        image = image._replace(names=tuple(name for name in image.names if claims.get(name) == index))
-    return image
+    The rule needs every record of the file, so the caller must make sure that no name is claimed
+    twice before using the result.
+    """
+    return _parse_image(source.records[index], index, source.path, source.images_dir, source.read_only)
 
 
 def _parse_image(record: Any, index: int, path: Path, images_dir: Path, read_only: bool) -> StoredImage:
