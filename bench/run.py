@@ -71,6 +71,10 @@ def main() -> None:
 
     python = sys.executable
     criimages = [python, "-c", "from criimages.cli import run; run()"]
+    # Compile the package's modules as pip does when it installs one. An editable install leaves
+    # that to the first run, and with PYTHONDONTWRITEBYTECODE set every run would compile them.
+    subprocess.run([python, "-c", "import compileall, criimages, os; compileall.compile_dir(os.path.dirname(criimages.__file__), quiet=1)"], check=True)
+    subprocess.run([python, "-c", "import compileall, criimages.cli, os; compileall.compile_dir(os.path.dirname(criimages.cli.__file__), quiet=1)"], check=True)
     empty_conf = arguments.stores / "empty.conf"
     arguments.stores.mkdir(parents=True, exist_ok=True)
     empty_conf.write_text("")

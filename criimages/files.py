@@ -114,20 +114,23 @@ def _fast_parser() -> Any:
     return _fast_loads
 
 
-def loads_json(data: bytes) -> Any:
+def loads_json(data: bytes, exact_integers: bool = True) -> Any:
     """Parse JSON text as Go's encoding/json does where Python's json differs.
 
     Go rejects a leading byte order mark, which Python skips, and turns an unpaired surrogate
     escape into U+FFFD, which Python keeps and cannot print. An integer too long for Python's
     int() limit becomes a float, as Go keeps untyped numbers; typed fields then reject it. Raises
     UnicodeDecodeError for invalid UTF-8 and ValueError (JSONDecodeError) for invalid JSON.
+
+    With exact_integers false, an integer outside the 64-bit range may come back as a float,
+    which saves a scan of the text for the callers whose documents use no such integer.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         raise ValueError("invalid character U+FEFF (byte order mark) at the start of the JSON text")
     fast_loads = _fast_parser() if len(data) < _FAST_PARSE_MAX_BYTES else None
     # orjson turns an integer outside the 64-bit range into a float, which json keeps exact, so a
     # document with 19 digits in a row (an integer that might be out of range) goes to json.
-    if fast_loads is not None and _LONG_DIGIT_RUN not in data.translate(_DIGITS_TO_ZERO):
+    if fast_loads is not None and (not exact_integers or _LONG_DIGIT_RUN not in data.translate(_DIGITS_TO_ZERO)):
         try:
             return fast_loads(data)
         except ValueError:

@@ -121,9 +121,14 @@ def tabwriter(text: str, min_width: int, padding: int, pad_char: str = " ") -> s
     if len(cell_counts) == 1 and len(lines[-1]) == 1:
         # Every full line has the same cells, as crictl's table does: each column is one block that
         # spans all full lines, so the recursion below would size each column by all its cells.
-        columns = cell_counts.pop() - 1
-        widths = [max(min_width, max(len(cells[column]) for cells in lines[:-1]) + padding) for column in range(columns)]
-        _write_lines(lines, 0, len(lines) - 1, widths, pad_char, output)
+        full_lines = lines[:-1]
+        widths = [max(min_width, max(map(len, cells)) + padding) for cells in list(zip(*full_lines))[:-1]]
+        if pad_char == " ":
+            # One format call per line: "{:<W}" pads with spaces to W code points, as ljust does.
+            line_format = "".join(f"{{:<{width}}}" for width in widths) + "{}"
+            output.extend([line_format.format(*cells) for cells in full_lines])
+        else:
+            _write_lines(lines, 0, len(full_lines), widths, pad_char, output)
         output.append(lines[-1][0])
     else:
         _format_block(lines, 0, len(lines), [], min_width, padding, pad_char, output)

@@ -97,3 +97,10 @@ def _outcome(document: bytes) -> Any:
         return ("value", json.dumps(loads_json(document), sort_keys=True))
     except (ValueError, UnicodeDecodeError) as error:
         return ("error", type(error).__name__)
+
+
+def test_inexact_mode_may_return_a_float_only_beyond_64_bits(parser: str) -> None:
+    document = b"[9223372036854775807, -9223372036854775808, 18446744073709551615, 18446744073709551616]"
+    values = loads_json(document, exact_integers=False)
+    assert values[:3] == [2**63 - 1, -(2**63), 2**64 - 1]
+    assert values[3] == 2**64

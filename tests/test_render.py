@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from criimages.convert import CriImage
-from criimages.render import human_size, render_table, split_repo_digest, split_repo_tags, table_rows, tabwriter, truncate_id
+from criimages.render import _format_block, human_size, render_table, split_repo_digest, split_repo_tags, table_rows, tabwriter, truncate_id
 
 ID = "afba01043a095c84175c365be11991f533f7bfee35b6ae9ba8c67b2e1bab80d9"
 DIGEST = "sha256:1c14e36505e0e5019280754f426bc2cce404bed8ee4b4d7c950a5e07e5ec21eb"
@@ -145,3 +147,27 @@ def test_tabwriter_line_without_tab_ends_block() -> None:
 
 def test_tabwriter_vertical_tab_ends_cell() -> None:
     assert tabwriter("a\vb\n", 1, 1) == tabwriter("a\tb\n", 1, 1)
+
+
+def block_by_block(text: str, min_width: int, padding: int, pad_char: str) -> str:
+    """Lay text out with the block recursion alone, the general path that tabwriter shortcuts for tables."""
+    lines = [line.split("\t") for line in text.replace("\v", "\t").replace("\f", "\n").split("\n")]
+    output: list[str] = []
+    _format_block(lines, 0, len(lines), [], min_width, padding, pad_char, output)
+    return "\n".join(output)
+
+
+CELLS = st.text(alphabet="ab\u00e9\u4e2d \t\n", max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    rows=st.integers(0, 6).flatmap(lambda width: st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=6)),
+    end=st.sampled_from(["\n", "", "x"]),
+    min_width=st.integers(0, 12),
+    padding=st.integers(0, 3),
+    pad_char=st.sampled_from([" ", ".", "{"]),
+)
+def test_table_shortcut_lays_out_as_the_block_recursion(rows: list[list[str]], end: str, min_width: int, padding: int, pad_char: str) -> None:
+    text = "\n".join("\t".join(row) for row in rows) + end
+    assert tabwriter(text, min_width, padding, pad_char) == block_by_block(text, min_width, padding, pad_char)
