@@ -80,6 +80,9 @@ def _image_json(image: CriImage) -> str:
 
 def _string(text: str) -> str:
     # protojson escapes like Python's json without ASCII escaping: quote, backslash, control characters.
+    # Printable ASCII without either quote or backslash needs no escape, which is nearly every name.
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     return json.dumps(text, ensure_ascii=False)
 
 

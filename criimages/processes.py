@@ -10,6 +10,7 @@ that fails for any reason costs only time: this process then computes its shard 
 import marshal
 import os
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +21,13 @@ Shard = Callable[[int, int], list[Any]]
 
 
 def available_cpus() -> int:
-    """Return how many CPUs this process may run on; 1 where fork is missing."""
-    if not hasattr(os, "fork"):
+    """Return how many processes may share work: the CPUs this process may run on.
+
+    1 where fork is missing, and in a process that runs other threads: a forked copy of it could
+    wait forever on a lock that one of them held.
+    """
+    threading = sys.modules.get("threading")
+    if not hasattr(os, "fork") or (threading is not None and threading.active_count() > 1):
         return 1
     try:
         return len(os.sched_getaffinity(0))

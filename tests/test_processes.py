@@ -253,3 +253,16 @@ def test_edited_stores_convert_in_processes_as_in_one(fuzz_root: Path, images: l
         patch.setattr(convert, "available_cpus", lambda: count)
         assert several_processes(fuzz_root, skipped) == expected
     assert skipped == expected_skipped
+
+
+def test_process_with_threads_does_not_fork() -> None:
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert processes.available_cpus() == 1
+    finally:
+        release.set()
+        thread.join()
