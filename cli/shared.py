@@ -1,7 +1,7 @@
-"""What the click commands and the quick `list` path share, without importing click.
+"""Exit codes, error reporting, output and the `list` action, shared by click and the quick path.
 
-Exit codes, the one place where an error becomes a stderr line and an exit code, output writing,
-logging setup and the `list` action itself.
+This module imports no click. It holds the one place where an error becomes a stderr line and an
+exit code, the writing of output, the logging setup and the `list` action itself.
 """
 
 from __future__ import annotations

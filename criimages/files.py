@@ -171,8 +171,8 @@ def array_cuts(data: bytes, parts: int) -> list[int]:
 
     A cut is the position of a "},{" between two objects, as compact JSON writes them (Go's
     json.Marshal, which containers/storage uses). Nothing here checks that a "},{" is not inside a
-    string or a nested value: array_piece then gives a piece that is not valid JSON, because the
-    first piece is valid only when every cut falls between two elements of the array.
+    string or a nested value. Such a cut makes a piece that is not valid JSON: the first piece
+    parses only when every cut falls between two elements of the array.
     """
     cuts: list[int] = []
     for part in range(1, parts):
@@ -188,9 +188,11 @@ def array_piece(data: bytes, cuts: list[int], index: int) -> bytes:
     """Return piece index of the array that cuts divide, as the text of a JSON array; "[]" past the last piece."""
     if index > len(cuts):
         return b"[]"
-    start = cuts[index - 1] + 2 if index else 0
+    start = cuts[index - 1] + 2 if index > 0 else 0
     end = cuts[index] + 1 if index < len(cuts) else len(data)
-    return (b"[" if index else b"") + data[start:end] + (b"]" if index < len(cuts) else b"")
+    opening = b"[" if index > 0 else b""
+    closing = b"]" if index < len(cuts) else b""
+    return opening + data[start:end] + closing
 
 
 def describe_json_error(error: ValueError) -> str:

@@ -246,8 +246,8 @@ def _verify_digest(image: StoredImage, blob: bytes, digest: str, what: str) -> N
 def _parse_object(image: StoredImage, blob: bytes, what: str) -> dict[str, Any]:
     # No integer of a manifest or an OCI config decides a check or reaches the output: sizes are
     # not read, schemaVersion is compared with 1 and 2, and a type error names any number "a
-    # number". So an integer beyond 64 bits may come back as a float here; only the message for an
-    # unsupported schemaVersion would then show it in float form.
+    # number". So an integer beyond 64 bits may come back as a float here. Only the message for
+    # an unsupported schemaVersion would then show it, in float form.
     try:
         document = loads_json(blob, exact_integers=False)
     except (ValueError, RecursionError) as error:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-# The most processes a listing uses, this one included.
+# Maximum number of processes that share a listing, this one included.
 MAX_PROCESSES = 4
 
 Shard = Callable[[int, int], list[Any]]

@@ -198,7 +198,7 @@ class ImageRecords(NamedTuple):
 
 
 class StoreFiles(NamedTuple):
-    """What a listing reads under the store's locks: unchecked image records and checked layers."""
+    """The parsed files of a store: unchecked image records and checked layers."""
 
     driver: str
     image_files: tuple[ImageRecords, ...]

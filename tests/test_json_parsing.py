@@ -22,7 +22,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return request.param
 
 
-def test_parser_switches_to_orjson_after_the_standard_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parser_switches_to_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(files, "_fast_loads", None)
     monkeypatch.setattr(files, "_documents_parsed", 0)
     monkeypatch.setattr(files, "_STANDARD_PARSER_DOCUMENTS", 2)
@@ -99,7 +99,7 @@ def _outcome(document: bytes) -> Any:
         return ("error", type(error).__name__)
 
 
-def test_inexact_mode_may_return_a_float_only_beyond_64_bits(parser: str) -> None:
+def test_inexact_integers_beyond_64_bits(parser: str) -> None:
     document = b"[9223372036854775807, -9223372036854775808, 18446744073709551615, 18446744073709551616]"
     values = loads_json(document, exact_integers=False)
     assert values[:3] == [2**63 - 1, -(2**63), 2**64 - 1]

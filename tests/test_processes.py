@@ -68,7 +68,7 @@ def copied(tmp_path: Path) -> Callable[[Path], Path]:
 
 
 @pytest.mark.parametrize("name", sorted(STORES))
-def test_store_converts_in_processes_as_in_one(name: str, forced: int, copied, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_in_processes_as_in_one(name: str, forced: int, copied, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copied(STORES[name])
     rewrite_compact(root)
     expected = one_process(root)
@@ -126,7 +126,8 @@ def test_skip_broken_records_the_same_skips(forced: int, copied) -> None:
     skipped: list[SkippedImage] = []
 
     assert several_processes(root, skipped) == expected
-    assert skipped == expected_skipped and len(skipped) == 2
+    assert skipped == expected_skipped
+    assert len(skipped) == 2
 
 
 def test_invalid_record_gives_the_one_process_error(forced: int, copied) -> None:
@@ -138,7 +139,7 @@ def test_invalid_record_gives_the_one_process_error(forced: int, copied) -> None
     assert several_processes(root) == expected
 
 
-def test_name_claimed_in_two_pieces_is_kept_by_the_later_image(forced: int, copied) -> None:
+def test_name_in_two_pieces(forced: int, copied) -> None:
     root = copied(CONFORMANCE_STORE)
     rewrite_compact(root, lambda records: records[-1].setdefault("names", []).append(records[0]["names"][0]))
 
@@ -158,7 +159,7 @@ def test_image_in_two_stores_reads_the_first_store(forced: int, copied, tmp_path
     assert convert_store(config, 0) == expected
 
 
-def test_pretty_printed_store_is_converted_whole_by_one_process(forced: int, copied) -> None:
+def test_pretty_printed_store_in_one_process(forced: int, copied) -> None:
     root = copied(CONFORMANCE_STORE)
     path = root / "vfs-images" / "images.json"
     path.write_text(json.dumps(json.loads(path.read_text()), indent=2))
@@ -176,7 +177,7 @@ OBJECTS = st.dictionaries(
 
 @settings(max_examples=400, deadline=None)
 @given(elements=st.lists(OBJECTS, max_size=12), parts=st.integers(1, 5))
-def test_pieces_that_all_parse_hold_the_whole_array(elements: list[dict], parts: int) -> None:
+def test_valid_pieces_hold_whole_array(elements: list[dict], parts: int) -> None:
     text = json.dumps(elements, separators=(",", ":")).encode()
     cuts = array_cuts(text, parts)
     try:
@@ -188,7 +189,7 @@ def test_pieces_that_all_parse_hold_the_whole_array(elements: list[dict], parts:
 
 @settings(max_examples=200, deadline=None)
 @given(elements=st.lists(st.dictionaries(st.sampled_from(["id", "layer"]), st.text(alphabet="abc")), max_size=20), parts=st.integers(1, 5))
-def test_flat_records_always_cut_into_valid_pieces(elements: list[dict], parts: int) -> None:
+def test_flat_records_cut_validly(elements: list[dict], parts: int) -> None:
     text = json.dumps(elements, separators=(",", ":")).encode()
     cuts = array_cuts(text, parts)
     pieces = [json.loads(array_piece(text, cuts, index)) for index in range(parts)]
@@ -210,12 +211,12 @@ def test_failed_worker_shard_is_computed_here() -> None:
     assert processes.run_shards(shard, 3) == [[0], [1], [2]]
 
 
-def test_worker_result_that_marshal_refuses_is_computed_here() -> None:
+def test_unmarshallable_result_computed_here() -> None:
     parent = os.getpid()
     assert processes.run_shards(lambda index, count: [object()] if os.getpid() != parent else [index], 2) == [[0], [1]]
 
 
-def test_exception_here_stops_and_reaps_the_workers() -> None:
+def test_exception_here_reaps_workers() -> None:
     def shard(index: int, count: int) -> list:
         if index == 0:
             raise KeyError("first shard")
@@ -241,7 +242,7 @@ def fuzz_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     count=st.integers(2, 4),
     skip=st.booleans(),
 )
-def test_edited_stores_convert_in_processes_as_in_one(fuzz_root: Path, images: list, layers: list, count: int, skip: bool) -> None:
+def test_edited_stores_in_processes(fuzz_root: Path, images: list, layers: list, count: int, skip: bool) -> None:
     (fuzz_root / "vfs-images" / "images.json").write_text(json.dumps(images, separators=(",", ":")))
     (fuzz_root / "vfs-layers" / "layers.json").write_text(json.dumps(layers, separators=(",", ":")))
     expected_skipped: list[SkippedImage] | None = [] if skip else None

@@ -32,7 +32,8 @@ def test_global_options_match_the_click_group() -> None:
     for opt, (name, kind) in quick.GLOBAL_OPTIONS.items():
         parameter = options[opt]
         assert parameter.name == name
-        assert not parameter.is_flag and not parameter.multiple
+        assert not parameter.is_flag
+        assert not parameter.multiple
         if isinstance(parameter.type, click.Path):
             expected_kind = "directory" if parameter.type.dir_okay else "file"
         elif isinstance(parameter.type, click.FloatRange):
@@ -171,7 +172,7 @@ def test_quick_path_loads_no_click(tmp_path: Path) -> None:
     assert result.stdout.startswith("IMAGE ")
 
 
-def test_quick_path_writes_warnings_as_click_path_does(tmp_path: Path) -> None:
+def test_quick_path_warning_format(tmp_path: Path) -> None:
     options = [*isolated_options(CONFORMANCE_STORE, tmp_path), "--crio-config", str(tmp_path / "typo.conf"), "--crio-config-dir", str(tmp_path / "none")]
     quick_result = run_criimages([*options, "list", "-q"])
     click_result = run_criimages([*options, "-D", "list", "-q"])

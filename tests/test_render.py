@@ -168,6 +168,6 @@ CELLS = st.text(alphabet="ab\u00e9\u4e2d \t\n", max_size=6)
     padding=st.integers(0, 3),
     pad_char=st.sampled_from([" ", ".", "{"]),
 )
-def test_table_shortcut_lays_out_as_the_block_recursion(rows: list[list[str]], end: str, min_width: int, padding: int, pad_char: str) -> None:
+def test_table_shortcut_matches_recursion(rows: list[list[str]], end: str, min_width: int, padding: int, pad_char: str) -> None:
     text = "\n".join("\t".join(row) for row in rows) + end
     assert tabwriter(text, min_width, padding, pad_char) == block_by_block(text, min_width, padding, pad_char)
