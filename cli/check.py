@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from criimages.cli.main import group
+from criimages.cli.main import GLOBAL_OPTIONS_EPILOG, group
 from criimages.cli.shared import FAILURE_EXIT_CODE, Context
 from typing import TYPE_CHECKING
 from criimages.terminal import escape_line
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 NO_ID = "-"
 
 
-@group.command("check", short_help="Check the store for missing layers, damaged big data, duplicate names and unused layers.")
+@group.command("check", epilog=GLOBAL_OPTIONS_EPILOG, short_help="Check the store for missing layers, damaged big data, duplicate names, unlistable images and unused layers.")
 @click.pass_context
 def check_command(context: click.Context) -> None:
     """Check the store for problems and exit with status 1 when there are any.

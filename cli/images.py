@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from criimages.cli.main import SKIP_BROKEN_HELP, group
+from criimages.cli.main import GLOBAL_OPTIONS_EPILOG, SKIP_BROKEN_HELP, group
 from criimages.cli.shared import Context, emit, list_images_and_print, report_skipped
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ FILTER_HELP = (
 )
 
 
-@group.command("list", short_help="List images, as `crictl images` does (aliases: images, image, img).")
+@group.command("list", epilog=GLOBAL_OPTIONS_EPILOG, short_help="List images, as `crictl images` does (aliases: images, image, img).")
 @click.argument("image", nargs=-1, metavar="[REPOSITORY[:TAG]]")
 @click.option("-v", "--verbose", is_flag=True, help="Show verbose info for images.")
 @click.option("-q", "--quiet", is_flag=True, help="Only show image IDs.")
@@ -50,8 +50,8 @@ def list_command(
 
     REPOSITORY[:TAG] selects at most one image, resolved as CRI-O resolves it. It may be a full image
     ID, an ID prefix of 3 or more characters, repository@digest, or a fully qualified name (":latest"
-    when no tag is given). A short name goes through the unqualified-search registries of
-    registries.conf.
+    when no tag is given). A short name goes through the aliases and the unqualified-search
+    registries of registries.conf (see --registries-conf).
     """
     if len(image) > 1:
         # crictl prints the command's help and succeeds when given more than one image.
@@ -64,10 +64,10 @@ def list_command(
     context.exit(code)
 
 
-@group.command("node-status", short_help="Print the node's .status.images as the kubelet reports it.")
+@group.command("node-status", epilog=GLOBAL_OPTIONS_EPILOG, short_help="Print the node's .status.images as the kubelet reports it.")
 @click.option(
     "--max-images",
-    type=int,
+    type=click.IntRange(min=-1),
     default=50,
     show_default=True,
     metavar="N",

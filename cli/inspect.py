@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from criimages.cli.main import SKIP_BROKEN_HELP, group
+from criimages.cli.main import GLOBAL_OPTIONS_EPILOG, SKIP_BROKEN_HELP, group
 from criimages.cli.shared import Context, emit, report_skipped
 
 if TYPE_CHECKING:
     from criimages.convert import SkippedImage
 
 
-@group.command("inspect", short_help="Show the status of one or more images, as `crictl inspecti` does (alias: inspecti).")
+@group.command("inspect", epilog=GLOBAL_OPTIONS_EPILOG, short_help="Show the status of one or more images, as `crictl inspecti` does (alias: inspecti).")
 @click.argument("images", nargs=-1, metavar="[IMAGE...]")
 @click.option("-o", "--output", default="json", show_default=True, metavar="FORMAT", help="Output format, one of: json|yaml|table.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not show verbose information: print only the status, without the image config.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,47 @@ from criimages.store import DEFAULT_LOCK_TIMEOUT
 # crictl's names for `images` and `inspecti`.
 COMMAND_ALIASES = {"images": "list", "image": "list", "img": "list", "inspecti": "inspect"}
 
+
+class _PathType(click.Path):
+    """click's Path, which rejects an empty path: click would read it as the current directory."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("the path is empty.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class _NameType(click.ParamType):
+    """A name that must not be empty, such as a storage driver."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("the name is empty.", param, ctx)
+        return value
+
+
+class _SecondsType(click.ParamType):
+    """A finite number of seconds, 0 or more."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"{value!r} is not a finite number of seconds, 0 or more.", param, ctx)
+        return seconds
+
+
 # criimages checks the paths itself, so that every problem gets its own message and the sudo hint.
-_FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
-_DIRECTORY = click.Path(path_type=Path)
+_FILE = _PathType(path_type=Path, dir_okay=False, readable=False)
+_DIRECTORY = _PathType(path_type=Path)
 
 
 class CommandGroup(click.Group):
@@ -62,8 +101,8 @@ def _usage_message(error: click.UsageError) -> str:
             return f"{message.rstrip('.')}: {error.option_name} is a global option, so it goes before the command name"
     if not message.endswith((".", "?")):
         message += "."
-    hint = f" See '{error.ctx.command_path} --help'." if error.ctx is not None else ""
-    return message + hint
+    command_path = error.ctx.command_path if error.ctx is not None else "criimages"
+    return f"{message} See '{command_path} --help'."
 
 
 @click.group("criimages", cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +113,7 @@ def _usage_message(error: click.UsageError) -> str:
     "else /usr/share/containers/storage.conf]",
 )
 @click.option("--root", type=_DIRECTORY, help="Storage root (graphroot) to read, in place of the configured one.")
-@click.option("--storage-driver", metavar="NAME", help="Storage driver whose NAME-images folder to read: overlay, vfs, ...")
+@click.option("--storage-driver", type=_NameType(), metavar="NAME", help="Storage driver whose NAME-images folder to read: overlay, vfs, ...")
 @click.option("--crio-config", type=_FILE, help=f"CRI-O configuration file.  [default: {DEFAULT_CRIO_CONFIG}, if it exists]")
 @click.option(
     "--crio-config-dir",
@@ -84,7 +123,7 @@ def _usage_message(error: click.UsageError) -> str:
 @click.option("--registries-conf", type=_FILE, help="registries.conf for resolving short image names.")
 @click.option(
     "--lock-timeout",
-    type=click.FloatRange(min=0),
+    type=_SecondsType(),
     default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
@@ -109,6 +148,11 @@ def group(context: click.Context, storage_conf, root, storage_driver, crio_confi
     )
     context.obj = Context(options, lock_timeout)
 
+
+GLOBAL_OPTIONS_EPILOG = (
+    "The store and the configuration files are chosen with global options, which go before the "
+    "command name: criimages --root DIR --storage-driver NAME COMMAND. See 'criimages --help'."
+)
 
 SKIP_BROKEN_HELP = (
     "List every image that can be converted and report the others on stderr, exiting with status "

@@ -142,6 +142,8 @@ def _set_value(values: dict[str, Any], parameter: str, value: str) -> None:
 
 def _convert(value: str, kind: str) -> Any:
     """Convert a global option's value as click does; raises Declined where click would check or reject it."""
+    if not value:
+        raise Declined  # click rejects an empty value with its own message
     if kind == "text":
         return value
     if kind == "seconds":
@@ -150,9 +152,8 @@ def _convert(value: str, kind: str) -> Any:
         if not (whole + fraction).isdigit() or not (whole + fraction).isascii():
             raise Declined
         return float(value)
-    # click turns "" into the current directory and rejects a directory given for a file: its
-    # messages, not ours.
-    if not value or (kind == "file" and os.path.isdir(value)):
+    # click rejects a directory given for a file, with its own message.
+    if kind == "file" and os.path.isdir(value):
         raise Declined
     from pathlib import Path
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from criimages.config import StoreConfig
 from criimages.digests import big_data_digest
-from criimages.errors import InvalidReference, StoreError
+from criimages.convert import convert_image
+from criimages.errors import CriimagesError, InvalidReference, StoreError
 from criimages.files import json_type
 from criimages.reference import is_image_id, parse_normalized, validate_digest
 from criimages.store import (
@@ -50,6 +51,7 @@ class FindingKind(Enum):
     UNREADABLE_BIG_DATA = "unreadable-big-data"
     BIG_DATA_SIZE_MISMATCH = "big-data-size-mismatch"
     BIG_DATA_DIGEST_MISMATCH = "big-data-digest-mismatch"
+    UNLISTABLE_IMAGE = "unlistable-image"
     UNUSED_LAYER = "unused-layer"
 
 
@@ -79,9 +81,10 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
     """Return every problem found in the store that the configuration names.
 
     Findings come per images.json (malformed records, then duplicate names), then per image
-    (layer chain, then big data), then the unused layers. Raises StoreError, as open_store does,
-    when the store cannot be read at all. Examples are a missing root, an images.json, layers.json
-    or containers.json that is not a JSON array, and a lock that a writer holds past the timeout.
+    (layer chain, then big data, then a failed conversion), then the unused layers. Raises
+    StoreError, as open_store does, when the store cannot be read at all. Examples are a missing
+    root, an images.json, layers.json or containers.json that is not a JSON array, and a lock that
+    a writer holds past the timeout.
     """
     paths = resolve_store_paths(config)
     containers_dir = config.graph_root / f"{paths.driver}-containers"
@@ -100,9 +103,10 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
         images = tuple(record.image for record in records if record.image is not None)
         store = Store(images=images, layers=layers, layer_names=layer_names, driver=paths.driver, first_by_id=first_records(images))
         for image in store.images:
-            findings += _check_names(image)
-            findings += _check_layer_chain(store, image)
-            findings += _check_big_data(image)
+            image_findings = _check_names(image) + _check_layer_chain(store, image) + _check_big_data(image)
+            if not image_findings:
+                image_findings = _check_conversion(store, image)
+            findings += image_findings
         container_layers = _read_container_layers(container_files)
 
     used = _used_layers(store, [reference for record in records for reference in record.layer_references] + container_layers)
@@ -113,6 +117,20 @@ def check_store(config: StoreConfig, lock_timeout: float = DEFAULT_LOCK_TIMEOUT)
             detail = f"no image and no container uses this layer (listed in '{layer_file}')"
             findings.append(Finding(FindingKind.UNUSED_LAYER, layer_id, layer_file, detail))
     return findings
+
+
+def _check_conversion(store: Store, image: StoredImage) -> list[Finding]:
+    """Report an image that CRI-O cannot convert for a reason the other checks do not cover.
+
+    Examples are a manifest list without an instance for this machine, or a config that does not
+    decode, both of which fail the whole listing.
+    """
+    try:
+        convert_image(store, image)
+    except CriimagesError as error:
+        reason = str(error).removeprefix(f"image {image.id}: ")
+        return [Finding(FindingKind.UNLISTABLE_IMAGE, image.id, None, f"CRI-O cannot list it: {reason}")]
+    return []
 
 
 def _check_names(image: StoredImage) -> list[Finding]:

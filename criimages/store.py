@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from criimages.config import StoreConfig
-from criimages.errors import StoreError
+from criimages.errors import ImageError, StoreError
 from criimages.files import describe_json_error, json_type, list_directory, loads_json, read_file
 from criimages.logs import Logger
 from criimages.reference import is_image_id, validate_digest
@@ -95,12 +95,15 @@ def big_data_file_name(key: str) -> str:
 
 
 def read_big_data(image: StoredImage, key: str) -> bytes:
-    """Read one big-data item of an image; raises StoreError when the file is missing or unreadable."""
+    """Read one big-data item of an image; raises ImageError when the file is missing or unreadable.
+
+    An image whose big data cannot be read cannot be converted, so --skip-broken skips it.
+    """
     # A string path: pathlib's joins cost more than reading the file on the listing's hot path.
     path = f"{image.images_dir}/{image.id}/{big_data_file_name(key)}"
-    data = read_file(path, StoreError, "big-data file")
+    data = read_file(path, ImageError, "big-data file")
     if data is None:
-        raise StoreError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
+        raise ImageError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
     return data
 
 
@@ -113,7 +116,7 @@ def big_data_size(image: StoredImage, key: str) -> int:
     try:
         return path.stat().st_size
     except OSError:
-        raise StoreError(
+        raise ImageError(
             f"image {image.id}: size of big-data item {key!r} is unknown: no size recorded and '{path}' cannot be read"
         ) from None
 

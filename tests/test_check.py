@@ -85,11 +85,24 @@ def test_conformance_store_is_clean(invoke, tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_manifest_list_store_is_clean(invoke, tmp_path: Path) -> None:
+def test_manifest_list_store_reports_unlistable_images(invoke, tmp_path: Path) -> None:
     result = check(invoke, BUILT_STORES / "manifest-list", tmp_path)
 
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == ""
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert result.exit_code == 1
+    assert [kind for kind, _, _ in lines] == ["unlistable-image", "unlistable-image"]
+    assert "big-data item 'manifest-sha256:" in lines[0][2]
+    assert "no image found in manifest list for architecture" in lines[1][2]
+
+
+@pytest.mark.parametrize("root", [CONFORMANCE_STORE, BUILT_STORES / "basic", BUILT_STORES / "manifest-list"], ids=lambda root: root.name)
+def test_check_reports_every_image_list_skips(invoke, tmp_path: Path, root: Path) -> None:
+    listing = invoke(*isolated_options(root, tmp_path), "list", "--skip-broken")
+    skipped = {line.split()[3].rstrip(":") for line in listing.stderr.splitlines()}
+
+    reported = {line.split("\t")[1] for line in check(invoke, root, tmp_path).stdout.splitlines()}
+
+    assert skipped <= reported
 
 
 def test_basic_store_reports_working_container_layer(invoke, tmp_path: Path) -> None:
@@ -253,9 +266,13 @@ def test_sha512_digest_checked_with_sha512(invoke, store_copy, tmp_path: Path) -
 
 def test_signed_schema1_manifest_checked_against_payload(invoke, store_copy, tmp_path: Path) -> None:
     root = store_copy(CONFORMANCE_STORE)
-    signed = sign(PAYLOAD)
+    # A history entry to take the config from, which a listable schema 1 image needs.
+    manifest = json.loads(PAYLOAD)
+    manifest["history"] = [{"v1Compatibility": json.dumps({"config": {"User": "1"}})}]
+    payload = json.dumps(manifest, indent=3).encode()
+    signed = sign(payload)
     big_data_path(root, BUSYBOX, "manifest").write_bytes(signed)
-    payload_digest = "sha256:" + hashlib.sha256(PAYLOAD).hexdigest()
+    payload_digest = "sha256:" + hashlib.sha256(payload).hexdigest()
 
     def record_signed_manifest(images: list) -> None:
         images[BUSYBOX_RECORD]["big-data-sizes"]["manifest"] = len(signed)

@@ -191,7 +191,11 @@ def test_missing_manifest(invoke, store_copy, tmp_path: Path) -> None:
     root = store_copy(BASIC)
     (app_dir(root) / "manifest").unlink()
 
-    assert_fails(invoke(*isolated_options(root, tmp_path), "list", "-q"), f"image {APP_ID}: big-data item 'manifest' is missing")
+    assert_fails(
+        invoke(*isolated_options(root, tmp_path), "list", "-q"),
+        f"image {APP_ID}: big-data item 'manifest' is missing",
+        "(--skip-broken lists the other images",
+    )
 
 
 def test_config_that_is_not_json(invoke, store_copy, tmp_path: Path) -> None:
@@ -278,8 +282,30 @@ def test_bad_option_value(invoke, tmp_path: Path, arguments: list[str], message:
     assert_fails(invoke(*isolated_options(BASIC, tmp_path), *arguments), message)
 
 
-def test_lock_timeout_must_not_be_negative(invoke, tmp_path: Path) -> None:
-    assert_fails(invoke("--lock-timeout", "-1", "list"), "--lock-timeout")
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "-inf", "1e400"])
+def test_lock_timeout_must_be_finite_and_not_negative(invoke, value: str) -> None:
+    assert_fails(invoke("--lock-timeout", value, "list"), f"Invalid value for '--lock-timeout': {value!r} is not a finite number of seconds")
+
+
+def test_lock_timeout_must_be_a_number(invoke) -> None:
+    assert_fails(invoke("--lock-timeout", "abc", "list"), "'abc' is not a number of seconds")
+
+
+@pytest.mark.parametrize("option", ["--root", "--storage-conf", "--crio-config", "--crio-config-dir", "--registries-conf"])
+def test_empty_path_rejected(invoke, option: str) -> None:
+    assert_fails(invoke(option, "", "list"), f"Invalid value for '{option}': the path is empty.")
+
+
+def test_empty_storage_driver_rejected(invoke) -> None:
+    assert_fails(invoke("--storage-driver", "", "list"), "Invalid value for '--storage-driver': the name is empty.")
+
+
+def test_max_images_below_minus_one_rejected(invoke, tmp_path: Path) -> None:
+    assert_fails(invoke(*isolated_options(BASIC, tmp_path), "node-status", "--max-images", "-2"), "-2 is not in the range x>=-1")
+
+
+def test_missing_option_value_points_to_help(invoke, tmp_path: Path) -> None:
+    assert_fails(invoke(*isolated_options(BASIC, tmp_path), "list", "-o"), "Option '-o' requires an argument.", "--help'.")
 
 
 # --skip-broken.

@@ -36,10 +36,8 @@ def test_global_options_match_the_click_group() -> None:
         assert not parameter.multiple
         if isinstance(parameter.type, click.Path):
             expected_kind = "directory" if parameter.type.dir_okay else "file"
-        elif isinstance(parameter.type, click.FloatRange):
-            expected_kind = "seconds"
         else:
-            expected_kind = "text"
+            expected_kind = parameter.type.name
         assert kind == expected_kind, opt
 
 
