@@ -188,7 +188,7 @@ def read_toml(path: Path, missing_ok: bool) -> dict[str, Any]:
 
     # Imported here: an empty or missing file, common for crio.conf, needs no parser.
     if sys.version_info >= (3, 11):
-        import tomllib
+        import tomllib  # novermin - vermin misses this version check inside a function
     else:  # pragma: no cover - Python 3.10 ships no TOML parser
         import tomli as tomllib
     try:
