@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from criimages.convert import PARALLEL_MIN_BYTES
 from tests.conftest import CONFORMANCE_STORE, isolated_options
+from tests.test_synthetic import load_generator
 
 WRITER = Path(__file__).parent / "store_writer.py"
 
@@ -64,8 +66,9 @@ def run_criimages(options: list[str], *arguments: str, cwd: Path) -> subprocess.
 
 def write_version(folder: Path, images: list, layers: list) -> Path:
     folder.mkdir(parents=True)
-    (folder / "images.json").write_text(json.dumps(images))
-    (folder / "layers.json").write_text(json.dumps(layers))
+    # Compact, as containers/storage writes them: the pieces that convert_store cuts need it.
+    (folder / "images.json").write_text(json.dumps(images, separators=(",", ":")))
+    (folder / "layers.json").write_text(json.dumps(layers, separators=(",", ":")))
     return folder
 
 
@@ -133,6 +136,37 @@ def stop_writer(writer: subprocess.Popen) -> int:
 
 def test_listing_never_sees_half_a_rewrite(live_store: tuple[Path, Path, Path], tmp_path: Path) -> None:
     root, first, second = live_store
+    rewrites = list_during_rewrites(root, first, second, tmp_path, LISTINGS)
+    assert rewrites >= 100, f"the writer replaced the files only {rewrites} times during the listings"
+
+
+def test_listing_in_processes_never_sees_half_a_rewrite(tmp_path: Path) -> None:
+    """The same on a store large enough for convert_store to share it between processes."""
+    root = tmp_path / "store"
+    load_generator().generate(root, 700, seed=5)
+    images_path = root / "vfs-images" / "images.json"
+    assert images_path.stat().st_size >= PARALLEL_MIN_BYTES
+    (root / "vfs-images" / "images.lock").write_bytes(b"")
+    (root / "vfs-layers" / "layers.lock").write_bytes(b"")
+
+    images = json.loads(images_path.read_text())
+    layers = json.loads((root / "vfs-layers" / "layers.json").read_text())
+    parents = {layer["id"]: layer.get("parent", "") for layer in layers}
+    removed_image = images[-1]
+    used_elsewhere = set().union(*(layer_chain(image["layer"], parents) for image in images[:-1]))
+    removed_layers = layer_chain(removed_image["layer"], parents) - used_elsewhere
+    first = write_version(tmp_path / "first", images, layers)
+    second = write_version(tmp_path / "second", images[:-1], [layer for layer in layers if layer["id"] not in removed_layers])
+
+    rewrites = list_during_rewrites(root, first, second, tmp_path, 200)
+    assert rewrites >= 20, f"the writer replaced the files only {rewrites} times during the listings"
+
+
+def list_during_rewrites(root: Path, first: Path, second: Path, tmp_path: Path, listings: int) -> int:
+    """List the store `listings` times while a writer swaps its two versions; return the writer's rewrites.
+
+    Every listing must succeed and print exactly the listing of one of the two versions.
+    """
     options = [*isolated_options(root, tmp_path), "--lock-timeout", LOCK_TIMEOUT]
     expected_first = run_criimages(options, "list", "-q", cwd=tmp_path)
     shutil.copy(second / "images.json", root / "vfs-images" / "images.json")
@@ -158,7 +192,7 @@ def test_listing_never_sees_half_a_rewrite(live_store: tuple[Path, Path, Path], 
     writer = start_writer(root, first, second)
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
-            results = [result for result in pool.map(list_once, range(LISTINGS)) if result is not None]
+            results = [result for result in pool.map(list_once, range(listings)) if result is not None]
     finally:
         rewrites = stop_writer(writer)
 
@@ -167,9 +201,9 @@ def test_listing_never_sees_half_a_rewrite(live_store: tuple[Path, Path, Path], 
     assert failures == [], f"{len(failures)} of the {len(results)} listings run failed"
     assert unexpected == []
     assert [result.stderr for result in results if result.stderr] == []
-    assert len(results) == LISTINGS
+    assert len(results) == listings
     assert {result.stdout for result in results} == expected, "the listings saw only one version of the store"
-    assert rewrites >= 100, f"the writer replaced the files only {rewrites} times during the listings"
+    return rewrites
 
 
 def hold_write_lock(path: Path) -> subprocess.Popen:
