@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from criimages.errors import ImageError
 from criimages.files import loads_json
 from criimages.ociconfig import decode_oci_image, image_user
-from criimages.store import StoredImage, read_big_data
+from criimages.store import MissingBigData, StoredImage, read_big_data
 
 DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json"
 DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
@@ -147,7 +147,18 @@ def _read_config_document(image: StoredImage) -> tuple[Any, dict[str, str]]:
     media_type = media_type_of(document)
     if media_type in _LISTS:
         instance = _choose_instance(image, document, media_type)
-        blob = read_big_data(image, f"{MANIFEST_KEY}-{instance}")
+        key = f"{MANIFEST_KEY}-{instance}"
+        try:
+            blob = read_big_data(image, key)
+        except MissingBigData:
+            if key in image.big_data_names:
+                raise
+            # A list pulled or built without this machine's instance: containers/image then fails
+            # to read the instance's manifest from the store.
+            raise ImageError(
+                f"image {image.id}: manifest list entry {instance} for this machine is not stored "
+                f"(no big-data item '{key}'); pull the image again for this platform"
+            ) from None
         _verify_digest(image, blob, instance, f"manifest {instance}")
         document = _parse_object(image, blob, f"manifest {instance}")
         media_type = media_type_of(document)

@@ -94,6 +94,10 @@ def big_data_file_name(key: str) -> str:
     return "=" + base64.standard_b64encode(key.encode()).decode("ascii")
 
 
+class MissingBigData(ImageError):
+    """A big-data file that does not exist."""
+
+
 def read_big_data(image: StoredImage, key: str) -> bytes:
     """Read one big-data item of an image; raises ImageError when the file is missing or unreadable.
 
@@ -103,7 +107,7 @@ def read_big_data(image: StoredImage, key: str) -> bytes:
     path = f"{image.images_dir}/{image.id}/{big_data_file_name(key)}"
     data = read_file(path, ImageError, "big-data file")
     if data is None:
-        raise ImageError(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
+        raise MissingBigData(f"image {image.id}: big-data item {key!r} is missing ('{path}' not found)")
     return data
 
 

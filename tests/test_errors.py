@@ -352,3 +352,9 @@ def test_without_skip_broken_one_image_fails_all(invoke, store_copy, tmp_path: P
     root = broken_store(store_copy)
 
     assert_fails(invoke(*isolated_options(root, tmp_path), "node-status"), f"invalid name 'localhost/App:1' in image {APP_ID}")
+
+
+def test_manifest_list_without_this_machines_instance(invoke, tmp_path: Path) -> None:
+    result = invoke(*isolated_options(BUILT_STORES / "manifest-list", tmp_path), "list")
+
+    assert_fails(result, "manifest list entry sha256:43ca2ff2", "for this machine is not stored", "(--skip-broken lists the other images")
