@@ -9,6 +9,7 @@ to click, which parses them and reports their errors. tests/test_quick.py checks
 against the click commands, and that click parses every accepted command line to the same values.
 """
 
+import math
 import os
 from typing import Any, NamedTuple
 
@@ -151,7 +152,10 @@ def _convert(value: str, kind: str) -> Any:
         whole, _, fraction = value.partition(".")
         if not (whole + fraction).isdigit() or not (whole + fraction).isascii():
             raise Declined
-        return float(value)
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            raise Declined  # 400 digits make an infinite float, which click rejects
+        return seconds
     # click rejects a directory given for a file, with its own message.
     if kind == "file" and os.path.isdir(value):
         raise Declined

@@ -88,7 +88,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def command_lines(places: dict[str, str]) -> st.SearchStrategy[list[str]]:
-    values = st.sampled_from(["", "-", "--", "1", "0.5", ".5", "5.", "1e3", "nan", "-1", " 2", "vfs", "json", "yaml", "dangling=true,reference=/x/", *places.values()])
+    values = st.sampled_from(["", "-", "--", "1", "0.5", ".5", "5.", "1e3", "9" * 400, "nan", "-1", " 2", "vfs", "json", "yaml", "dangling=true,reference=/x/", *places.values()])
     global_tokens = st.one_of(
         st.tuples(st.sampled_from([*quick.GLOBAL_OPTIONS, "-D", "--debug", "--help", "--version", "--bogus"]), values).map(list),
         st.tuples(st.sampled_from(list(quick.GLOBAL_OPTIONS)), values).map(lambda pair: [f"{pair[0]}={pair[1]}"]),
@@ -129,6 +129,7 @@ def test_accepted_command_lines_parse_as_in_click(places: dict[str, str], data: 
         ["list", "-o"],
         ["--root", "", "list"],
         ["--lock-timeout", "1e3", "list"],
+        ["--lock-timeout", "9" * 400, "list"],
         ["list", "--root", "x"],
         ["inspect"],
         [],
