@@ -1,7 +1,7 @@
 """Exit codes, error reporting, output and the `list` action, shared by click and the quick path.
 
-This module imports no click. It holds the one place where an error becomes a stderr line and an
-exit code, the writing of output, the logging setup and the `list` action itself.
+This module imports no click. It contains the one place where an error becomes a stderr line and
+an exit code, the writing of output, the logging setup and the `list` action itself.
 """
 
 from __future__ import annotations
